@@ -1,0 +1,52 @@
+//! Enumerations stored as short strings, shared by several tables.
+
+use sea_orm::entity::prelude::*;
+
+/// Whether a bill has been paid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum PaymentStatus {
+    #[sea_orm(string_value = "paid")]
+    Paid,
+    #[sea_orm(string_value = "unpaid")]
+    Unpaid,
+    #[sea_orm(string_value = "overdue")]
+    Overdue,
+}
+
+/// How a bill is (or was) paid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum PaymentMethod {
+    /// 口座振替
+    #[sea_orm(string_value = "account_transfer")]
+    AccountTransfer,
+    /// 納付書
+    #[sea_orm(string_value = "payment_slip")]
+    PaymentSlip,
+    /// クレジットカード
+    #[sea_orm(string_value = "credit_card")]
+    CreditCard,
+}
+
+/// Lifecycle of a member account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum MemberStatus {
+    #[sea_orm(string_value = "active")]
+    Active,
+    #[sea_orm(string_value = "withdrawn")]
+    Withdrawn,
+}
+
+/// What a service location's water is used for (用途).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum UseType {
+    /// 一般用 (households)
+    #[sea_orm(string_value = "household")]
+    Household,
+    /// 業務用 (shops, offices)
+    #[sea_orm(string_value = "business")]
+    Business,
+}

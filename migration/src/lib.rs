@@ -1,0 +1,14 @@
+//! Database migrations, applied at start-up by the service.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261124_000001_create_portal_tables;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261124_000001_create_portal_tables::Migration)]
+    }
+}

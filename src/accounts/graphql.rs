@@ -1,0 +1,146 @@
+//! The signed-in member (`me`) and their service locations.
+
+use async_graphql::connection::Connection;
+use async_graphql::{Context, ID, Object, SimpleObject};
+use chrono::Utc;
+use entity::{member, service_location};
+
+use super::service;
+use crate::auth;
+use crate::billing::graphql::{Bill, UsagePoint, bills_connection, parse_id};
+use crate::billing::service as billing;
+use crate::error::{AppError, GqlResult};
+use crate::graphql::AppContext;
+use crate::portal::{SecretQuestion, greeting};
+
+/// A member (会員) as they see their own account.
+pub struct Customer(pub member::Model);
+
+impl From<member::Model> for Customer {
+    fn from(m: member::Model) -> Self {
+        Self(m)
+    }
+}
+
+/// Which mails the member wants.
+#[derive(SimpleObject)]
+pub struct NotificationSettings {
+    /// A mail when a new bill is issued.
+    pub bill_issued: bool,
+    /// A mail when the bureau publishes a notice.
+    pub notice_published: bool,
+}
+
+#[Object]
+impl Customer {
+    async fn id(&self) -> ID {
+        self.0.id.into()
+    }
+    async fn login_id(&self) -> Option<&str> {
+        self.0.login_id.as_deref()
+    }
+    async fn display_name(&self) -> &str {
+        &self.0.display_name
+    }
+    async fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
+    }
+    /// おはようございます / こんにちは / こんばんは, by the hour in Asia/Tokyo.
+    async fn greeting(&self) -> &'static str {
+        greeting(Utc::now())
+    }
+    /// The member's service locations, by customer number.
+    async fn service_locations(&self, ctx: &Context<'_>) -> GqlResult<Vec<ServiceLocation>> {
+        let rows = service::locations_of(ctx.db(), self.0.id).await?;
+        Ok(rows.into_iter().map(ServiceLocation).collect())
+    }
+    async fn secret_question(&self, ctx: &Context<'_>) -> GqlResult<Option<SecretQuestion>> {
+        let Some(id) = self.0.secret_question_id else {
+            return Ok(None);
+        };
+        Ok(service::secret_question(ctx.db(), id)
+            .await?
+            .map(Into::into))
+    }
+    async fn notification_settings(&self) -> NotificationSettings {
+        NotificationSettings {
+            bill_issued: self.0.notify_bill_issued,
+            notice_published: self.0.notify_notice_published,
+        }
+    }
+}
+
+/// A water contract at one address.
+pub struct ServiceLocation(pub service_location::Model);
+
+#[Object]
+impl ServiceLocation {
+    async fn id(&self) -> ID {
+        self.0.id.into()
+    }
+    /// お客様番号
+    async fn customer_number(&self) -> &str {
+        &self.0.customer_number
+    }
+    /// ポータルサイト用お客様番号, printed on the meter-reading slip.
+    async fn portal_customer_number(&self) -> &str {
+        &self.0.portal_customer_number
+    }
+    async fn address(&self) -> &str {
+        &self.0.address
+    }
+    /// The most recent bill, if any.
+    async fn latest_bill(&self, ctx: &Context<'_>) -> GqlResult<Option<Bill>> {
+        Ok(ctx
+            .loaders()
+            .latest_bills
+            .load_one(self.0.id)
+            .await?
+            .map(Bill))
+    }
+    /// Usage and charges of the billing periods in the last `months` months
+    /// up to the latest bill, oldest first.
+    async fn usage_history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 24)] months: i32,
+    ) -> GqlResult<Vec<UsagePoint>> {
+        let rows = billing::usage_history(ctx.db(), self.0.id, months).await?;
+        Ok(rows.into_iter().map(UsagePoint::from).collect())
+    }
+    /// Bills, newest first; `first` is at most 100.
+    async fn bills(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> GqlResult<Connection<String, Bill>> {
+        Ok(bills_connection(ctx, self.0.id, first, after).await?)
+    }
+}
+
+#[derive(Default)]
+pub struct AccountQuery;
+
+#[Object]
+impl AccountQuery {
+    /// The signed-in member.
+    async fn me(&self, ctx: &Context<'_>) -> GqlResult<Customer> {
+        let member = auth::member(ctx).await?;
+        Ok(Customer(service::member(ctx.db(), member.id).await?))
+    }
+
+    /// One of the signed-in member's service locations.
+    async fn service_location(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> GqlResult<Option<ServiceLocation>> {
+        let member = auth::member(ctx).await?;
+        let id = parse_id(&id, "給水場所")?;
+        service::location_of_member(ctx.db(), id, member.id)
+            .await?
+            .map(|l| Some(ServiceLocation(l)))
+            .ok_or(AppError::NotFound("給水場所").into())
+    }
+}

@@ -1,0 +1,4 @@
+//! Members and their service locations.
+
+pub mod graphql;
+pub mod service;

@@ -1,0 +1,90 @@
+//! Sign-in and sign-out over GraphQL.
+
+use async_graphql::{Context, InputObject, Object, SimpleObject};
+use chrono::Utc;
+
+use super::service::{self, LoginOutcome};
+use super::session;
+use crate::accounts::graphql::Customer;
+use crate::error::{GqlResult, UserError};
+use crate::graphql::{AppContext, scalars};
+
+/// A session token for the client (web clients also get it as a cookie).
+#[derive(SimpleObject)]
+pub struct Session {
+    pub token: String,
+    pub expires_at: scalars::DateTime,
+}
+
+impl From<session::NewSession> for Session {
+    fn from(s: session::NewSession) -> Self {
+        Self {
+            token: s.token,
+            expires_at: scalars::DateTime(s.expires_at),
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct LoginInput {
+    pub login_id: String,
+    pub password: String,
+}
+
+#[derive(SimpleObject, Default)]
+pub struct LoginPayload {
+    pub session: Option<Session>,
+    pub customer: Option<Customer>,
+    pub user_errors: Vec<UserError>,
+}
+
+#[derive(SimpleObject)]
+pub struct LogoutPayload {
+    pub success: bool,
+}
+
+#[derive(Default)]
+pub struct AuthMutation;
+
+#[Object]
+impl AuthMutation {
+    /// Signs a member in with login ID and password.
+    async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> GqlResult<LoginPayload> {
+        ctx.config().service_hours.ensure_open(Utc::now())?;
+        let outcome = service::login(
+            ctx.db(),
+            ctx.config(),
+            ctx.hasher(),
+            &input.login_id,
+            &input.password,
+        )
+        .await?;
+        Ok(match outcome {
+            LoginOutcome::SignedIn { member, session } => {
+                ctx.append_http_header("Set-Cookie", session::cookie(ctx.config(), &session));
+                LoginPayload {
+                    session: Some(session.into()),
+                    customer: Some(Customer::from(*member)),
+                    user_errors: vec![],
+                }
+            }
+            LoginOutcome::InvalidCredentials => LoginPayload {
+                user_errors: vec![UserError::new(
+                    None,
+                    "INVALID_CREDENTIALS",
+                    "ログインIDまたはパスワードが正しくありません。",
+                )],
+                ..Default::default()
+            },
+        })
+    }
+
+    /// Ends the current session on the server and clears the cookie.
+    async fn logout(&self, ctx: &Context<'_>) -> GqlResult<LogoutPayload> {
+        if let Some(principal) = super::principal(ctx).await? {
+            session::revoke(ctx.db(), principal.session_id()).await?;
+        }
+        ctx.append_http_header("Set-Cookie", session::clearing_cookie(ctx.config()));
+        Ok(LogoutPayload { success: true })
+    }
+}

@@ -1,0 +1,70 @@
+//! Who is asking: sign-in, sessions, and the checks every member or staff
+//! resolver starts with.
+
+pub mod graphql;
+pub mod password;
+pub mod service;
+pub mod session;
+
+use chrono::Utc;
+use tokio::sync::OnceCell;
+
+pub use session::Principal;
+
+use crate::error::{AppError, AppResult};
+use crate::graphql::AppContext;
+
+/// The credentials one HTTP request carried, resolved at most once.
+#[derive(Debug, Default)]
+pub struct RequestAuth {
+    token: Option<String>,
+    principal: OnceCell<Option<Principal>>,
+}
+
+impl RequestAuth {
+    pub fn new(token: Option<String>) -> Self {
+        Self {
+            token,
+            principal: OnceCell::new(),
+        }
+    }
+}
+
+/// A signed-in member, as resolvers see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MemberId {
+    pub id: i64,
+    pub session_id: i64,
+}
+
+/// The principal of the current request, if its session is live.
+pub async fn principal(ctx: &async_graphql::Context<'_>) -> AppResult<Option<Principal>> {
+    let Some(auth) = ctx.data_opt::<RequestAuth>() else {
+        return Ok(None);
+    };
+    let Some(token) = auth.token.as_deref() else {
+        return Ok(None);
+    };
+    let principal = auth
+        .principal
+        .get_or_try_init(|| session::resolve(ctx.db(), ctx.config(), token))
+        .await?;
+    Ok(*principal)
+}
+
+/// The signed-in member; fails outside service hours, without a live
+/// session, or for a staff session (staff cannot act as members).
+pub async fn member(ctx: &async_graphql::Context<'_>) -> AppResult<MemberId> {
+    ctx.config().service_hours.ensure_open(Utc::now())?;
+    match principal(ctx).await? {
+        Some(Principal::Member {
+            member_id,
+            session_id,
+        }) => Ok(MemberId {
+            id: member_id,
+            session_id,
+        }),
+        Some(Principal::Staff { .. }) => Err(AppError::Forbidden),
+        None => Err(AppError::Unauthenticated),
+    }
+}

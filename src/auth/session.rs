@@ -1,0 +1,200 @@
+//! Sessions: an opaque random token for the client, only its SHA-256 hash in
+//! the database, with an idle and an absolute expiry.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Duration, Utc};
+use entity::session;
+use rand::RngCore as _;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sha2::{Digest, Sha256};
+
+use crate::config::Config;
+use crate::error::AppResult;
+
+/// Name of the session cookie for web clients.
+pub const COOKIE_NAME: &str = "portal_session";
+
+/// Last-seen times are written at most this often, so reading a page does
+/// not write on every request.
+const TOUCH_INTERVAL_SECS: i64 = 60;
+
+/// Who a session belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Principal {
+    Member { member_id: i64, session_id: i64 },
+    Staff { staff_id: i64, session_id: i64 },
+}
+
+impl Principal {
+    pub fn session_id(&self) -> i64 {
+        match *self {
+            Self::Member { session_id, .. } | Self::Staff { session_id, .. } => session_id,
+        }
+    }
+}
+
+/// A session just created: the token goes to the client once.
+#[derive(Clone, Debug)]
+pub struct NewSession {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// 256 random bits, URL-safe.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The stored form of a token.
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Starts a session for a member or a staff account.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    member_id: Option<i64>,
+    staff_id: Option<i64>,
+) -> AppResult<NewSession> {
+    let token = new_token();
+    let now = Utc::now();
+    let expires_at = now + Duration::hours(i64::from(config.session_max_hours));
+    session::ActiveModel {
+        token_hash: Set(hash_token(&token)),
+        member_id: Set(member_id),
+        staff_id: Set(staff_id),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        expires_at: Set(expires_at),
+        revoked_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(NewSession { token, expires_at })
+}
+
+/// The principal a token stands for, if the session is live.
+pub async fn resolve(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    token: &str,
+) -> AppResult<Option<Principal>> {
+    let now = Utc::now();
+    let Some(found) = session::Entity::find()
+        .filter(session::Column::TokenHash.eq(hash_token(token)))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let idle_limit = found.last_seen_at + Duration::minutes(i64::from(config.session_idle_minutes));
+    if found.revoked_at.is_some() || found.expires_at <= now || idle_limit <= now {
+        return Ok(None);
+    }
+    if (now - found.last_seen_at).num_seconds() >= TOUCH_INTERVAL_SECS {
+        session::Entity::update_many()
+            .col_expr(session::Column::LastSeenAt, Expr::value(now))
+            .filter(session::Column::Id.eq(found.id))
+            .exec(db)
+            .await?;
+    }
+    let principal = match (found.member_id, found.staff_id) {
+        (Some(member_id), _) => Principal::Member {
+            member_id,
+            session_id: found.id,
+        },
+        (None, Some(staff_id)) => Principal::Staff {
+            staff_id,
+            session_id: found.id,
+        },
+        (None, None) => return Ok(None),
+    };
+    Ok(Some(principal))
+}
+
+/// Ends one session.
+pub async fn revoke(db: &impl ConnectionTrait, session_id: i64) -> AppResult<()> {
+    session::Entity::update_many()
+        .col_expr(session::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(session::Column::Id.eq(session_id))
+        .filter(session::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The `Set-Cookie` value that hands the token to a browser.
+pub fn cookie(config: &Config, session: &NewSession) -> String {
+    let max_age = (session.expires_at - Utc::now()).num_seconds().max(0);
+    let secure = if config.cookie_secure { "; Secure" } else { "" };
+    format!(
+        "{COOKIE_NAME}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}",
+        session.token
+    )
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn clearing_cookie(config: &Config) -> String {
+    let secure = if config.cookie_secure { "; Secure" } else { "" };
+    format!("{COOKIE_NAME}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}")
+}
+
+/// The token a request carries: `Authorization: Bearer …` first, else the
+/// session cookie.
+pub fn token_from_headers(headers: &axum::http::HeaderMap) -> Option<String> {
+    let bearer = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            let (scheme, token) = v.split_once(' ')?;
+            scheme
+                .eq_ignore_ascii_case("bearer")
+                .then(|| token.trim().to_string())
+        });
+    bearer.filter(|t| !t.is_empty()).or_else(|| {
+        headers
+            .get_all(axum::http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, value)| *name == COOKIE_NAME && !value.is_empty())
+            .map(|(_, value)| value.to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::{HeaderMap, HeaderValue};
+
+    #[test]
+    fn tokens_are_long_random_and_stored_hashed() {
+        let a = new_token();
+        assert_ne!(a, new_token());
+        assert!(a.len() >= 43, "256 bits in base64url");
+        assert_eq!(hash_token(&a).len(), 64);
+        assert_ne!(hash_token(&a), a);
+    }
+
+    #[test]
+    fn the_bearer_header_wins_over_the_cookie() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "cookie",
+            HeaderValue::from_static("x=1; portal_session=fromcookie"),
+        );
+        assert_eq!(token_from_headers(&headers).as_deref(), Some("fromcookie"));
+        headers.insert(
+            "authorization",
+            HeaderValue::from_static("Bearer frombearer"),
+        );
+        assert_eq!(token_from_headers(&headers).as_deref(), Some("frombearer"));
+    }
+}

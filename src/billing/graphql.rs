@@ -1,0 +1,219 @@
+//! Bills, readings and usage as the member pages show them.
+
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use entity::types::{PaymentMethod as StoredMethod, PaymentStatus as StoredStatus};
+use entity::{bill, meter_reading};
+
+use super::service;
+use crate::accounts::graphql::ServiceLocation;
+use crate::auth;
+use crate::error::{AppError, AppResult, GqlResult};
+use crate::graphql::pagination::{decode_cursor, encode_cursor, page_size};
+use crate::graphql::{AppContext, scalars::Date};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
+pub enum PaymentStatus {
+    /// 領収済み
+    Paid,
+    /// 未払い (not yet due)
+    Unpaid,
+    /// 期限超過
+    Overdue,
+}
+
+impl From<StoredStatus> for PaymentStatus {
+    fn from(s: StoredStatus) -> Self {
+        match s {
+            StoredStatus::Paid => Self::Paid,
+            StoredStatus::Unpaid => Self::Unpaid,
+            StoredStatus::Overdue => Self::Overdue,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
+pub enum PaymentMethod {
+    /// 口座振替
+    AccountTransfer,
+    /// 納付書
+    PaymentSlip,
+    /// クレジットカード
+    CreditCard,
+}
+
+impl From<StoredMethod> for PaymentMethod {
+    fn from(m: StoredMethod) -> Self {
+        match m {
+            StoredMethod::AccountTransfer => Self::AccountTransfer,
+            StoredMethod::PaymentSlip => Self::PaymentSlip,
+            StoredMethod::CreditCard => Self::CreditCard,
+        }
+    }
+}
+
+/// A bill for one billing period (two months).
+pub struct Bill(pub bill::Model);
+
+#[Object]
+impl Bill {
+    async fn id(&self) -> ID {
+        self.0.id.into()
+    }
+    /// `YYYY-MM`: the month of the meter reading and the bill.
+    async fn billing_month(&self) -> &str {
+        &self.0.billing_month
+    }
+    async fn period_start(&self) -> Date {
+        Date(self.0.period_start)
+    }
+    async fn period_end(&self) -> Date {
+        Date(self.0.period_end)
+    }
+    async fn usage_cubic_meters(&self) -> i32 {
+        self.0.usage_m3
+    }
+    /// Water charge, tax included.
+    async fn water_charge_yen(&self) -> i64 {
+        self.0.water_charge_yen
+    }
+    /// Sewer charge, tax included.
+    async fn sewer_charge_yen(&self) -> i64 {
+        self.0.sewer_charge_yen
+    }
+    /// Consumption tax contained in the amount.
+    async fn tax_yen(&self) -> i64 {
+        self.0.tax_yen
+    }
+    /// What the member pays: water and sewer charges together.
+    async fn amount_yen(&self) -> i64 {
+        self.0.amount_yen
+    }
+    async fn due_date(&self) -> Date {
+        Date(self.0.due_date)
+    }
+    async fn payment_status(&self) -> PaymentStatus {
+        self.0.payment_status.into()
+    }
+    async fn paid_on(&self) -> Option<Date> {
+        self.0.paid_on.map(Date)
+    }
+    async fn payment_method(&self) -> Option<PaymentMethod> {
+        self.0.payment_method.map(Into::into)
+    }
+    /// The reading this bill was computed from.
+    async fn meter_reading(&self, ctx: &Context<'_>) -> GqlResult<Option<MeterReading>> {
+        let Some(id) = self.0.meter_reading_id else {
+            return Ok(None);
+        };
+        Ok(ctx.loaders().readings.load_one(id).await?.map(MeterReading))
+    }
+    /// The breakdown (料金明細); the amounts add up to `amountYen`.
+    async fn line_items(&self, ctx: &Context<'_>) -> GqlResult<Vec<LineItem>> {
+        let items = ctx.loaders().line_items.load_one(self.0.id).await?;
+        Ok(items
+            .unwrap_or_default()
+            .into_iter()
+            .map(|i| LineItem {
+                label: i.label,
+                amount_yen: i.amount_yen,
+            })
+            .collect())
+    }
+    async fn service_location(&self, ctx: &Context<'_>) -> GqlResult<ServiceLocation> {
+        ctx.loaders()
+            .locations
+            .load_one(self.0.service_location_id)
+            .await?
+            .map(ServiceLocation)
+            .ok_or(AppError::NotFound("お客様の給水場所").into())
+    }
+}
+
+/// One line of a bill's breakdown.
+#[derive(SimpleObject)]
+pub struct LineItem {
+    pub label: String,
+    pub amount_yen: i64,
+}
+
+/// A meter reading (検針).
+pub struct MeterReading(pub meter_reading::Model);
+
+#[Object]
+impl MeterReading {
+    async fn read_on(&self) -> Date {
+        Date(self.0.read_on)
+    }
+    async fn previous_reading(&self) -> i32 {
+        self.0.previous_reading
+    }
+    async fn current_reading(&self) -> i32 {
+        self.0.current_reading
+    }
+    async fn usage_cubic_meters(&self) -> i32 {
+        self.0.usage_m3
+    }
+}
+
+/// One billing period in the usage graph.
+#[derive(SimpleObject)]
+pub struct UsagePoint {
+    pub billing_month: String,
+    pub period_start: Date,
+    pub period_end: Date,
+    pub usage_cubic_meters: i32,
+    pub amount_yen: i64,
+}
+
+impl From<bill::Model> for UsagePoint {
+    fn from(b: bill::Model) -> Self {
+        Self {
+            billing_month: b.billing_month,
+            period_start: Date(b.period_start),
+            period_end: Date(b.period_end),
+            usage_cubic_meters: b.usage_m3,
+            amount_yen: b.amount_yen,
+        }
+    }
+}
+
+/// A page of a location's bills, newest first.
+pub async fn bills_connection(
+    ctx: &Context<'_>,
+    location_id: i64,
+    first: Option<i32>,
+    after: Option<String>,
+) -> AppResult<Connection<String, Bill>> {
+    let first = page_size(first)?;
+    let after = after.as_deref().map(decode_cursor).transpose()?;
+    let (rows, has_next) =
+        service::bills_page(ctx.db(), location_id, first, after.as_deref()).await?;
+    let mut connection = Connection::new(after.is_some(), has_next);
+    connection.edges.extend(
+        rows.into_iter()
+            .map(|b| Edge::new(encode_cursor(&b.billing_month), Bill(b))),
+    );
+    Ok(connection)
+}
+
+/// Parses an ID the service made; anything else is simply not found.
+pub fn parse_id(id: &ID, what: &'static str) -> AppResult<i64> {
+    id.parse::<i64>().map_err(|_| AppError::NotFound(what))
+}
+
+#[derive(Default)]
+pub struct BillingQuery;
+
+#[Object]
+impl BillingQuery {
+    /// One of the signed-in member's bills.
+    async fn bill(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Option<Bill>> {
+        let member = auth::member(ctx).await?;
+        let id = parse_id(&id, "ご請求")?;
+        service::bill_of_member(ctx.db(), id, member.id)
+            .await?
+            .map(|b| Some(Bill(b)))
+            .ok_or(AppError::NotFound("ご請求").into())
+    }
+}

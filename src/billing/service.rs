@@ -1,0 +1,145 @@
+//! Reading bills and usage for a member's service locations.
+
+use entity::{bill, service_location};
+use sea_orm::sea_query::{Expr, ExprTrait as _, Query};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use crate::error::{AppError, AppResult};
+
+/// Longest usage history a client may ask for, in months.
+pub const MAX_HISTORY_MONTHS: i32 = 120;
+
+/// `YYYY-MM` as a count of months, for window arithmetic.
+fn month_index(billing_month: &str) -> Option<i32> {
+    let (y, m) = billing_month.split_once('-')?;
+    let (y, m): (i32, i32) = (y.parse().ok()?, m.parse().ok()?);
+    (1..=12).contains(&m).then_some(y * 12 + m - 1)
+}
+
+fn month_from_index(index: i32) -> String {
+    format!(
+        "{:04}-{:02}",
+        index.div_euclid(12),
+        index.rem_euclid(12) + 1
+    )
+}
+
+/// The latest bill of each of `location_ids` (two queries, whatever the
+/// number of locations).
+pub async fn latest_bills(
+    db: &impl ConnectionTrait,
+    location_ids: &[i64],
+) -> AppResult<Vec<bill::Model>> {
+    let latest: Vec<(i64, Option<String>)> = bill::Entity::find()
+        .select_only()
+        .column(bill::Column::ServiceLocationId)
+        .column_as(bill::Column::BillingMonth.max(), "latest_month")
+        .filter(bill::Column::ServiceLocationId.is_in(location_ids.iter().copied()))
+        .group_by(bill::Column::ServiceLocationId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    if latest.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut which = Condition::any();
+    for (location_id, month) in latest {
+        if let Some(month) = month {
+            which = which.add(
+                bill::Column::ServiceLocationId
+                    .eq(location_id)
+                    .and(bill::Column::BillingMonth.eq(month)),
+            );
+        }
+    }
+    Ok(bill::Entity::find().filter(which).all(db).await?)
+}
+
+/// One page of a location's bills, newest first; the cursor is the billing
+/// month. Returns the page and whether more follow.
+pub async fn bills_page(
+    db: &impl ConnectionTrait,
+    location_id: i64,
+    first: u64,
+    after_month: Option<&str>,
+) -> AppResult<(Vec<bill::Model>, bool)> {
+    let mut query = bill::Entity::find()
+        .filter(bill::Column::ServiceLocationId.eq(location_id))
+        .order_by_desc(bill::Column::BillingMonth)
+        .limit(first + 1);
+    if let Some(after) = after_month {
+        query = query.filter(bill::Column::BillingMonth.lt(after));
+    }
+    let mut rows = query.all(db).await?;
+    let has_next = rows.len() as u64 > first;
+    rows.truncate(first as usize);
+    Ok((rows, has_next))
+}
+
+/// The bills of the last `months` months up to the location's latest bill,
+/// oldest first: with bimonthly billing, 24 months are 12 bills.
+pub async fn usage_history(
+    db: &impl ConnectionTrait,
+    location_id: i64,
+    months: i32,
+) -> AppResult<Vec<bill::Model>> {
+    if !(1..=MAX_HISTORY_MONTHS).contains(&months) {
+        return Err(AppError::BadRequest(format!(
+            "months は 1 から {MAX_HISTORY_MONTHS} までの数で指定してください。"
+        )));
+    }
+    let latest: Option<String> = bill::Entity::find()
+        .select_only()
+        .column(bill::Column::BillingMonth)
+        .filter(bill::Column::ServiceLocationId.eq(location_id))
+        .order_by_desc(bill::Column::BillingMonth)
+        .limit(1)
+        .into_tuple()
+        .one(db)
+        .await?;
+    let Some(latest) = latest.as_deref().and_then(month_index) else {
+        return Ok(vec![]);
+    };
+    let first_month = month_from_index(latest - months + 1);
+    Ok(bill::Entity::find()
+        .filter(bill::Column::ServiceLocationId.eq(location_id))
+        .filter(bill::Column::BillingMonth.gte(first_month))
+        .order_by_asc(bill::Column::BillingMonth)
+        .all(db)
+        .await?)
+}
+
+/// A bill, if it belongs to one of `member_id`'s locations.
+pub async fn bill_of_member(
+    db: &impl ConnectionTrait,
+    bill_id: i64,
+    member_id: i64,
+) -> AppResult<Option<bill::Model>> {
+    Ok(bill::Entity::find_by_id(bill_id)
+        .filter(
+            Expr::col(bill::Column::ServiceLocationId).in_subquery(
+                Query::select()
+                    .column(service_location::Column::Id)
+                    .from(service_location::Entity)
+                    .and_where(service_location::Column::MemberId.eq(member_id))
+                    .to_owned(),
+            ),
+        )
+        .one(db)
+        .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn billing_months_count_across_new_year() {
+        let nov = month_index("2026-11").expect("valid");
+        assert_eq!(month_from_index(nov - 23), "2024-12");
+        assert_eq!(month_from_index(nov + 2), "2027-01");
+        assert!(month_index("2026-13").is_none());
+    }
+}

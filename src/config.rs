@@ -1,0 +1,188 @@
+//! Typed configuration, read from the environment once at start.
+//!
+//! Every field has a documented default so `cargo run` works on a bare
+//! machine; a value that does not parse stops the service with a message
+//! naming the variable.
+
+use std::net::SocketAddr;
+
+use chrono::NaiveTime;
+
+use crate::portal::ServiceHours;
+
+/// Everything the service needs to start.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `DATABASE_URL`: `sqlite://…` (default `sqlite://data/portal.db`) or
+    /// `postgres://…`.
+    pub database_url: String,
+    /// `DATABASE_SCHEMA`: PostgreSQL schema to use (search path); default none.
+    pub database_schema: Option<String>,
+    /// `PORTAL_LISTEN`: address to serve on; default `127.0.0.1:8080`.
+    pub listen: SocketAddr,
+    /// `PORTAL_SERVICE_HOURS`: `HH:MM-HH:MM` in Asia/Tokyo, or `always`;
+    /// default `07:00-02:00`.
+    pub service_hours: ServiceHours,
+    /// `PORTAL_DEMO_DATA`: fill an empty database with the demo city;
+    /// default `true`.
+    pub demo_data: bool,
+    /// `PORTAL_DEMO_LOCATIONS`: service locations in the demo city;
+    /// default 1000.
+    pub demo_locations: u32,
+    /// `PORTAL_SESSION_IDLE_MINUTES`: a session ends after this long unused;
+    /// default 30.
+    pub session_idle_minutes: u32,
+    /// `PORTAL_SESSION_MAX_HOURS`: a session ends this long after sign-in,
+    /// whatever its use; default 12.
+    pub session_max_hours: u32,
+    /// `PORTAL_COOKIE_SECURE`: mark the session cookie `Secure`; default
+    /// `true` (browsers accept it on http://localhost too).
+    pub cookie_secure: bool,
+    /// `PORTAL_HASH_CONCURRENCY`: password hashes computed at once; default
+    /// the number of CPUs.
+    pub hash_concurrency: usize,
+}
+
+/// A configuration value that could not be used.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration: {variable}={value:?}: {reason}")]
+pub struct ConfigError {
+    variable: &'static str,
+    value: String,
+    reason: String,
+}
+
+impl Config {
+    /// Reads the configuration from the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the configuration through `lookup`, which returns a variable's
+    /// value if it is set.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &'static str, default: &str| -> (&'static str, String) {
+            (name, lookup(name).unwrap_or_else(|| default.to_string()))
+        };
+        let parse = |(variable, value): (&'static str, String), reason: &str| ConfigError {
+            variable,
+            value,
+            reason: reason.to_string(),
+        };
+        let number = |name: &'static str, default: &str, min: u64, max: u64| {
+            let raw = get(name, default);
+            match raw.1.trim().parse::<u64>() {
+                Ok(n) if (min..=max).contains(&n) => Ok(n),
+                _ => Err(parse(
+                    raw,
+                    &format!("expected a whole number from {min} to {max}"),
+                )),
+            }
+        };
+        let boolean = |name: &'static str, default: &str| {
+            let raw = get(name, default);
+            match raw.1.trim().to_ascii_lowercase().as_str() {
+                "1" | "true" | "yes" | "on" => Ok(true),
+                "0" | "false" | "no" | "off" => Ok(false),
+                _ => Err(parse(raw, "expected true or false")),
+            }
+        };
+
+        let database_url = get("DATABASE_URL", "sqlite://data/portal.db").1;
+        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres")) {
+            return Err(parse(
+                ("DATABASE_URL", database_url),
+                "expected a sqlite:// or postgres:// URL",
+            ));
+        }
+        let database_schema = lookup("DATABASE_SCHEMA").filter(|s| !s.is_empty());
+        if let Some(schema) = &database_schema
+            && !schema
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            return Err(parse(
+                ("DATABASE_SCHEMA", schema.clone()),
+                "expected letters, digits and underscores",
+            ));
+        }
+        let raw_listen = get("PORTAL_LISTEN", "127.0.0.1:8080");
+        let listen = raw_listen.1.parse().map_err(|_| {
+            parse(
+                raw_listen.clone(),
+                "expected HOST:PORT, e.g. 127.0.0.1:8080",
+            )
+        })?;
+        let raw_hours = get("PORTAL_SERVICE_HOURS", "07:00-02:00");
+        let service_hours = parse_service_hours(&raw_hours.1).ok_or_else(|| {
+            parse(
+                raw_hours.clone(),
+                "expected HH:MM-HH:MM (Asia/Tokyo) or `always`",
+            )
+        })?;
+        let cpus = std::thread::available_parallelism().map_or(2, usize::from);
+
+        Ok(Self {
+            database_url,
+            database_schema,
+            listen,
+            service_hours,
+            demo_data: boolean("PORTAL_DEMO_DATA", "true")?,
+            demo_locations: number("PORTAL_DEMO_LOCATIONS", "1000", 10, 1_000_000)? as u32,
+            session_idle_minutes: number("PORTAL_SESSION_IDLE_MINUTES", "30", 1, 24 * 60)? as u32,
+            session_max_hours: number("PORTAL_SESSION_MAX_HOURS", "12", 1, 24 * 30)? as u32,
+            cookie_secure: boolean("PORTAL_COOKIE_SECURE", "true")?,
+            hash_concurrency: number("PORTAL_HASH_CONCURRENCY", &cpus.to_string(), 1, 256)?
+                as usize,
+        })
+    }
+}
+
+fn parse_service_hours(raw: &str) -> Option<ServiceHours> {
+    let raw = raw.trim();
+    if raw.eq_ignore_ascii_case("always") {
+        return Some(ServiceHours::Always);
+    }
+    let (open, close) = raw.split_once('-')?;
+    let opens = NaiveTime::parse_from_str(open.trim(), "%H:%M").ok()?;
+    let closes = NaiveTime::parse_from_str(close.trim(), "%H:%M").ok()?;
+    (opens != closes).then_some(ServiceHours::Daily { opens, closes })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        Config::from_lookup(|name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        })
+    }
+
+    #[test]
+    fn defaults_serve_sqlite_on_localhost_within_kanazawa_hours() {
+        let c = config(&[]).expect("defaults are valid");
+        assert_eq!(c.database_url, "sqlite://data/portal.db");
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
+        assert!(matches!(c.service_hours, ServiceHours::Daily { .. }));
+        assert!(c.demo_data);
+    }
+
+    #[test]
+    fn a_malformed_value_names_its_variable() {
+        let err = config(&[("PORTAL_SERVICE_HOURS", "7am-2am")]).expect_err("rejected");
+        assert!(err.to_string().contains("PORTAL_SERVICE_HOURS"));
+        let err = config(&[("PORTAL_DEMO_DATA", "maybe")]).expect_err("rejected");
+        assert!(err.to_string().contains("PORTAL_DEMO_DATA"));
+        let err = config(&[("DATABASE_URL", "mysql://x")]).expect_err("rejected");
+        assert!(err.to_string().contains("DATABASE_URL"));
+    }
+
+    #[test]
+    fn always_turns_the_hours_off() {
+        let c = config(&[("PORTAL_SERVICE_HOURS", "always")]).expect("valid");
+        assert!(matches!(c.service_hours, ServiceHours::Always));
+    }
+}

@@ -1,0 +1,94 @@
+//! Assembles the GraphQL schema from the domains' roots; holds nothing of
+//! the domains themselves.
+
+pub mod loaders;
+pub mod pagination;
+pub mod scalars;
+
+use std::sync::Arc;
+
+use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
+use sea_orm::DatabaseConnection;
+
+use crate::accounts::graphql::AccountQuery;
+use crate::auth::graphql::AuthMutation;
+use crate::auth::password::Hasher;
+use crate::billing::graphql::BillingQuery;
+use crate::config::Config;
+use crate::db::Metrics;
+use crate::notices::graphql::{NoticeMutation, NoticeQuery};
+use crate::portal::PortalQuery;
+
+/// What every resolver may use; one per running service.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+    pub hasher: Hasher,
+    pub metrics: Arc<Metrics>,
+}
+
+#[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
+pub struct QueryRoot(PortalQuery, AccountQuery, BillingQuery, NoticeQuery);
+
+#[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
+pub struct MutationRoot(AuthMutation, NoticeMutation);
+
+pub type PortalSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+/// Deepest selection a client may send: the clients' deepest is 6,
+/// GraphiQL's introspection query 15.
+pub const MAX_DEPTH: usize = 16;
+/// Most complex query a client may send, counting each field as 1.
+pub const MAX_COMPLEXITY: usize = 500;
+
+/// The schema with the service's limits.
+pub fn schema(state: Option<AppState>) -> PortalSchema {
+    let builder = Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+    .limit_depth(MAX_DEPTH)
+    .limit_complexity(MAX_COMPLEXITY)
+    .limit_recursive_depth(32)
+    .limit_directives(8);
+    match state {
+        Some(state) => builder.data(state).finish(),
+        None => builder.finish(),
+    }
+}
+
+/// The schema as SDL, as committed in `schema.graphql`.
+pub fn sdl() -> String {
+    schema(None).sdl()
+}
+
+/// Shorthands for what resolvers take from the context.
+pub trait AppContext {
+    fn state(&self) -> &AppState;
+    fn db(&self) -> &DatabaseConnection {
+        &self.state().db
+    }
+    fn config(&self) -> &Config {
+        &self.state().config
+    }
+    fn hasher(&self) -> &Hasher {
+        &self.state().hasher
+    }
+    fn loaders(&self) -> &loaders::Loaders;
+}
+
+impl AppContext for Context<'_> {
+    fn state(&self) -> &AppState {
+        // `http::graphql` builds every executed schema with the state and
+        // every request with its loaders; a missing one is a wiring bug.
+        self.data_unchecked::<AppState>()
+    }
+
+    fn loaders(&self) -> &loaders::Loaders {
+        self.data_unchecked::<loaders::Loaders>()
+    }
+}

@@ -1,0 +1,74 @@
+//! The HTTP edge: routes, limits and the few endpoints beside GraphQL.
+
+mod graphql;
+mod playground;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::graphql::{AppState, PortalSchema};
+
+/// Largest request body accepted; the clients' biggest document is ~2 KB.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// What the handlers share.
+#[derive(Clone)]
+pub struct HttpState {
+    pub schema: PortalSchema,
+    pub app: AppState,
+}
+
+/// All routes of the service.
+pub fn router(state: HttpState) -> Router {
+    Router::new()
+        .route("/graphql", get(graphql::get).post(graphql::post))
+        .route("/playground", get(playground::index))
+        .route("/playground/assets/{file}", get(playground::asset))
+        .route("/playground/operations/{file}", get(playground::operation))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(
+            // One line per request; the path only, never a query string
+            // (it may carry variables).
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &axum::http::Request<_>| {
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+                })
+                .on_request(())
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .with_state(state)
+}
+
+/// 200 once the service is up and its database answers.
+async fn healthz(State(state): State<HttpState>) -> impl IntoResponse {
+    match state.app.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(err) => {
+            tracing::warn!(error = %err, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+/// Counters in the Prometheus text format.
+async fn metrics(State(state): State<HttpState>) -> impl IntoResponse {
+    let m = &state.app.metrics;
+    let body = format!(
+        "# HELP portal_db_statements_total SQL statements sent to the database.\n\
+         # TYPE portal_db_statements_total counter\n\
+         portal_db_statements_total {}\n\
+         # HELP portal_db_statements_failed_total SQL statements that failed.\n\
+         # TYPE portal_db_statements_failed_total counter\n\
+         portal_db_statements_failed_total {}\n",
+        m.statements(),
+        m.failed_statements()
+    );
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
+}

@@ -1,0 +1,96 @@
+//! GraphiQL from assets compiled into the binary: no CDN, so it works on
+//! networks without internet access.
+
+use axum::extract::Path;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+const INDEX: &str = include_str!("../../playground/index.html");
+
+const ASSETS: &[(&str, &str, &[u8])] = &[
+    (
+        "graphiql.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../playground/assets/graphiql.min.js"),
+    ),
+    (
+        "graphiql.min.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../../playground/assets/graphiql.min.css"),
+    ),
+    (
+        "react.production.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../playground/assets/react.production.min.js"),
+    ),
+    (
+        "react-dom.production.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../playground/assets/react-dom.production.min.js"),
+    ),
+];
+
+/// The clients' operations, offered as examples in the playground.
+pub const OPERATIONS: &[(&str, &str)] = &[
+    (
+        "login-screen.graphql",
+        include_str!("../../playground/operations/login-screen.graphql"),
+    ),
+    (
+        "dashboard.graphql",
+        include_str!("../../playground/operations/dashboard.graphql"),
+    ),
+    (
+        "usage-and-bills.graphql",
+        include_str!("../../playground/operations/usage-and-bills.graphql"),
+    ),
+];
+
+/// The page may run its own inline script and talk to this origin only.
+const CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; \
+    style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; \
+    connect-src 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+fn serve(content_type: &'static str, body: impl Into<axum::body::Body>) -> Response {
+    let mut response = Response::new(body.into());
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    response
+}
+
+pub async fn index() -> Response {
+    serve("text/html; charset=utf-8", INDEX)
+}
+
+pub async fn asset(Path(file): Path<String>) -> Response {
+    match ASSETS.iter().find(|(name, _, _)| *name == file) {
+        Some((_, content_type, bytes)) => serve(content_type, *bytes),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+pub async fn operation(Path(file): Path<String>) -> Response {
+    if file == "index.json" {
+        let names: Vec<&str> = OPERATIONS.iter().map(|(name, _)| *name).collect();
+        return serve(
+            "application/json",
+            serde_json::to_string(&names).unwrap_or_default(),
+        );
+    }
+    match OPERATIONS.iter().find(|(name, _)| *name == file) {
+        Some((_, text)) => serve("text/plain; charset=utf-8", *text),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}

@@ -1,0 +1,20 @@
+//! The GraphQL backend of the Kanazawa-style water & sewerage customer
+//! portal: member pages (bills, usage, notices) over one GraphQL endpoint.
+//!
+//! `src/` is split by domain, each with its service (plain async functions
+//! over a connection) and its GraphQL types; `graphql` only assembles the
+//! schema and `http` is the thin edge in front of it.
+
+pub mod accounts;
+pub mod auth;
+pub mod billing;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod notices;
+pub mod portal;
+pub mod startup;

@@ -1,0 +1,146 @@
+//! Notices over GraphQL: the list with New and read marks, one notice, and
+//! marking it read.
+
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{Context, ID, Object, SimpleObject};
+use chrono::Utc;
+use entity::notice;
+
+use super::service::{self, NoticeCursor};
+use crate::auth;
+use crate::billing::graphql::parse_id;
+use crate::error::{AppError, GqlResult, UserError};
+use crate::graphql::pagination::{decode_cursor, encode_cursor, page_size};
+use crate::graphql::{AppContext, scalars::DateTime};
+
+/// A notice as one member sees it.
+pub struct Notice {
+    row: notice::Model,
+    member_id: i64,
+}
+
+#[Object]
+impl Notice {
+    async fn id(&self) -> ID {
+        self.row.id.into()
+    }
+    async fn title(&self) -> &str {
+        &self.row.title
+    }
+    async fn body(&self) -> &str {
+        &self.row.body
+    }
+    async fn published_at(&self) -> DateTime {
+        DateTime(self.row.published_at)
+    }
+    /// The "New" mark: published within the last week.
+    async fn is_new(&self) -> bool {
+        service::is_new(self.row.published_at, Utc::now())
+    }
+    /// Whether this member has opened it.
+    async fn is_read(&self, ctx: &Context<'_>) -> GqlResult<bool> {
+        let read = ctx
+            .loaders()
+            .notice_reads
+            .load_one((self.member_id, self.row.id))
+            .await?;
+        Ok(read.is_some())
+    }
+}
+
+#[derive(SimpleObject, Default)]
+pub struct MarkNoticeReadPayload {
+    pub notice: Option<Notice>,
+    pub user_errors: Vec<UserError>,
+}
+
+#[derive(Default)]
+pub struct NoticeQuery;
+
+#[Object]
+impl NoticeQuery {
+    /// Notices to every member and to the signed-in member, newest first.
+    async fn notices(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> GqlResult<Connection<String, Notice>> {
+        let member = auth::member(ctx).await?;
+        let first = page_size(first)?;
+        let after = match after {
+            Some(raw) => Some(NoticeCursor::decode(&decode_cursor(&raw)?).ok_or_else(|| {
+                AppError::BadRequest("after に不正なカーソルが指定されました。".into())
+            })?),
+            None => None,
+        };
+        let (rows, has_next) = service::page(ctx.db(), member.id, first, after.as_ref()).await?;
+        let mut connection = Connection::new(after.is_some(), has_next);
+        connection.edges.extend(rows.into_iter().map(|row| {
+            let cursor = NoticeCursor {
+                published_at: row.published_at,
+                id: row.id,
+            };
+            Edge::new(
+                encode_cursor(&cursor.encode()),
+                Notice {
+                    row,
+                    member_id: member.id,
+                },
+            )
+        }));
+        Ok(connection)
+    }
+
+    /// One notice the signed-in member may see.
+    async fn notice(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Option<Notice>> {
+        let member = auth::member(ctx).await?;
+        let id = parse_id(&id, "お知らせ")?;
+        service::notice_for(ctx.db(), member.id, id)
+            .await?
+            .map(|row| {
+                Some(Notice {
+                    row,
+                    member_id: member.id,
+                })
+            })
+            .ok_or(AppError::NotFound("お知らせ").into())
+    }
+}
+
+#[derive(Default)]
+pub struct NoticeMutation;
+
+#[Object]
+impl NoticeMutation {
+    /// Marks a notice read for the signed-in member.
+    async fn mark_notice_read(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> GqlResult<MarkNoticeReadPayload> {
+        let member = auth::member(ctx).await?;
+        let not_found = || MarkNoticeReadPayload {
+            user_errors: vec![UserError::new(
+                Some("id"),
+                "NOT_FOUND",
+                "お知らせが見つかりません。",
+            )],
+            ..Default::default()
+        };
+        let Ok(id) = parse_id(&id, "お知らせ") else {
+            return Ok(not_found());
+        };
+        match service::mark_read(ctx.db(), member.id, id).await {
+            Ok(row) => Ok(MarkNoticeReadPayload {
+                notice: Some(Notice {
+                    row,
+                    member_id: member.id,
+                }),
+                user_errors: vec![],
+            }),
+            Err(AppError::NotFound(_)) => Ok(not_found()),
+            Err(other) => Err(other.into()),
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! Building and running the service: the same path for `main` and for the
+//! integration tests (which bind port 0).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection};
+use tokio::net::TcpListener;
+
+use crate::auth::password::Hasher;
+use crate::config::Config;
+use crate::db::{self, Metrics};
+use crate::graphql::{self, AppState};
+use crate::http::{self, HttpState};
+use crate::{demo, error::AppError};
+
+/// Why the service could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot open the database: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("start-up failed: {0:?}")]
+    App(AppError),
+}
+
+impl From<AppError> for StartError {
+    fn from(err: AppError) -> Self {
+        Self::App(err)
+    }
+}
+
+/// A service ready to serve: database migrated, demo data in, port bound.
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+    db: DatabaseConnection,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> Result<Self, StartError> {
+        let metrics = Arc::new(Metrics::default());
+        let db = db::connect(&config, metrics.clone()).await?;
+        if let (Some(schema), DatabaseBackend::Postgres) =
+            (&config.database_schema, db.get_database_backend())
+        {
+            // The name was checked to be [A-Za-z0-9_] when read.
+            db.execute_unprepared(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
+                .await?;
+        }
+        Migrator::up(&db, None).await?;
+        if config.demo_data
+            && let Some(summary) = demo::seed_if_empty(&db, config.demo_locations).await?
+        {
+            tracing::info!(?summary, "filled the empty database with the demo city");
+        }
+        let hasher = Hasher::new(config.hash_concurrency).await?;
+        let listener =
+            TcpListener::bind(config.listen)
+                .await
+                .map_err(|source| StartError::Listen {
+                    addr: config.listen,
+                    source,
+                })?;
+        let app = AppState {
+            db: db.clone(),
+            config: Arc::new(config),
+            hasher,
+            metrics,
+        };
+        let router = http::router(HttpState {
+            schema: graphql::schema(Some(app.clone())),
+            app,
+        });
+        Ok(Self {
+            listener,
+            router,
+            db,
+        })
+    }
+
+    /// The port actually bound (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map_or(0, |a| a.port())
+    }
+
+    /// The database connection the service uses.
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, finishing requests under way.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        tracing::info!(addr = ?self.listener.local_addr().ok(), "serving");
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+        self.db.close().await.ok();
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}

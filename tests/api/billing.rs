@@ -1,0 +1,234 @@
+//! Usage graph, bill list and bill details.
+
+use std::collections::HashSet;
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, operations, spawn_app};
+
+async fn demo_home(app: &TestApp) -> (String, String) {
+    let token = app.login_demo().await;
+    let res = app
+        .op(
+            &operations("dashboard.graphql"),
+            "Dashboard",
+            json!({}),
+            Some(&token),
+        )
+        .await;
+    let id = res.data()["me"]["serviceLocations"][0]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    (token, id)
+}
+
+fn month_index(m: &str) -> i32 {
+    let (y, mo) = m.split_once('-').expect("YYYY-MM");
+    y.parse::<i32>().expect("year") * 12 + mo.parse::<i32>().expect("month")
+}
+
+#[tokio::test]
+async fn the_usage_graph_covers_24_months_oldest_first() {
+    let app = spawn_app().await;
+    let (token, home) = demo_home(&app).await;
+    let doc = operations("usage-and-bills.graphql");
+    let res = app
+        .op(
+            &doc,
+            "UsageGraph",
+            json!({ "locationId": home, "months": 24 }),
+            Some(&token),
+        )
+        .await;
+    let points = res.data()["serviceLocation"]["usageHistory"]
+        .as_array()
+        .expect("list")
+        .clone();
+    // Bimonthly billing: 12 periods in 24 months.
+    assert_eq!(points.len(), 12);
+    let months: Vec<i32> = points
+        .iter()
+        .map(|p| month_index(p["billingMonth"].as_str().expect("month")))
+        .collect();
+    assert!(months.windows(2).all(|w| w[1] - w[0] == 2), "{months:?}");
+    // The demo home's usage, oldest first (the 13th, older period is left out).
+    let usage: Vec<i64> = points
+        .iter()
+        .map(|p| p["usageCubicMeters"].as_i64().expect("usage"))
+        .collect();
+    assert_eq!(usage, vec![41, 45, 40, 36, 39, 42, 44, 40, 37, 40, 43, 40]);
+    assert_eq!(points[11]["amountYen"], 10_296);
+    // Periods follow one another.
+    for w in points.windows(2) {
+        assert!(w[0]["periodEnd"].as_str() < w[1]["periodStart"].as_str());
+    }
+
+    let six = app
+        .op(
+            &doc,
+            "UsageGraph",
+            json!({ "locationId": home, "months": 6 }),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(
+        six.data()["serviceLocation"]["usageHistory"]
+            .as_array()
+            .map(Vec::len),
+        Some(3)
+    );
+
+    let bad = app
+        .op(
+            &doc,
+            "UsageGraph",
+            json!({ "locationId": home, "months": 0 }),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(bad.error_codes(), vec!["BAD_REQUEST"]);
+}
+
+#[tokio::test]
+async fn paging_through_bills_visits_every_bill_exactly_once() {
+    let app = spawn_app().await;
+    let (token, home) = demo_home(&app).await;
+    let doc = operations("usage-and-bills.graphql");
+    let mut seen = Vec::new();
+    let mut after: Value = Value::Null;
+    let mut pages = 0;
+    loop {
+        let res = app
+            .op(
+                &doc,
+                "Bills",
+                json!({ "locationId": home, "first": 5, "after": after }),
+                Some(&token),
+            )
+            .await;
+        let bills = &res.data()["serviceLocation"]["bills"];
+        for edge in bills["edges"].as_array().expect("edges") {
+            seen.push(
+                edge["node"]["billingMonth"]
+                    .as_str()
+                    .expect("month")
+                    .to_string(),
+            );
+            let node = &edge["node"];
+            assert_eq!(
+                node["amountYen"].as_i64(),
+                Some(
+                    node["waterChargeYen"].as_i64().expect("w")
+                        + node["sewerChargeYen"].as_i64().expect("s")
+                )
+            );
+        }
+        pages += 1;
+        if bills["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = bills["pageInfo"]["endCursor"].clone();
+        assert!(pages < 10, "paging does not end");
+    }
+    let stored = app
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM bills WHERE service_location_id = {home}"
+        ))
+        .await;
+    assert_eq!(seen.len() as i64, stored);
+    assert_eq!(
+        seen.iter().collect::<HashSet<_>>().len(),
+        seen.len(),
+        "no bill twice"
+    );
+    let mut newest_first = seen.clone();
+    newest_first.sort_by(|a, b| b.cmp(a));
+    assert_eq!(seen, newest_first);
+    assert_eq!(pages, 3, "13 bills in pages of 5");
+}
+
+#[tokio::test]
+async fn a_page_larger_than_one_hundred_is_refused() {
+    let app = spawn_app().await;
+    let (token, home) = demo_home(&app).await;
+    let res = app
+        .op(
+            &operations("usage-and-bills.graphql"),
+            "Bills",
+            json!({ "locationId": home, "first": 101 }),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(res.error_codes(), vec!["BAD_REQUEST"]);
+}
+
+#[tokio::test]
+async fn bill_details_add_up_and_show_the_reading() {
+    let app = spawn_app().await;
+    let (token, home) = demo_home(&app).await;
+    let doc = operations("usage-and-bills.graphql");
+    let list = app
+        .op(
+            &doc,
+            "Bills",
+            json!({ "locationId": home, "first": 1 }),
+            Some(&token),
+        )
+        .await;
+    let id = list.data()["serviceLocation"]["bills"]["edges"][0]["node"]["id"].clone();
+    let res = app
+        .op(&doc, "BillDetail", json!({ "id": id }), Some(&token))
+        .await;
+    let bill = &res.data()["bill"];
+    assert_eq!(bill["amountYen"], 10_296);
+    assert_eq!(bill["taxYen"], 936);
+    let items: i64 = bill["lineItems"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["amountYen"].as_i64().expect("yen"))
+        .sum();
+    assert_eq!(items, 10_296);
+    assert_eq!(bill["lineItems"][0]["label"], "水道料金 基本料金");
+    let reading = &bill["meterReading"];
+    assert_eq!(
+        reading["currentReading"].as_i64().expect("cur")
+            - reading["previousReading"].as_i64().expect("prev"),
+        40
+    );
+    assert_eq!(bill["serviceLocation"]["id"], json!(home));
+}
+
+#[tokio::test]
+async fn another_members_bill_and_location_are_not_found() {
+    let app = spawn_app().await;
+    let (token, _) = demo_home(&app).await;
+    // Location 6 belongs to someone else (or nobody): never to the demo member.
+    let other_bill = app
+        .scalar("SELECT MIN(b.id) FROM bills b WHERE b.service_location_id = 6")
+        .await;
+    let doc = operations("usage-and-bills.graphql");
+    let res = app
+        .op(
+            &doc,
+            "BillDetail",
+            json!({ "id": other_bill.to_string() }),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(res.error_codes(), vec!["NOT_FOUND"]);
+    assert!(res.body["data"]["bill"].is_null());
+
+    for id in ["6", "999999", "not-a-number"] {
+        let res = app
+            .op(
+                &doc,
+                "UsageGraph",
+                json!({ "locationId": id, "months": 24 }),
+                Some(&token),
+            )
+            .await;
+        assert_eq!(res.error_codes(), vec!["NOT_FOUND"], "location {id}");
+    }
+}

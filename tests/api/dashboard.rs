@@ -1,0 +1,117 @@
+//! The member top page.
+
+use serde_json::json;
+
+use crate::helpers::{operations, spawn_app};
+
+#[tokio::test]
+async fn the_dashboard_shows_the_demo_members_locations_bills_and_notices() {
+    let app = spawn_app().await;
+    let token = app.login_demo().await;
+    let res = app
+        .op(
+            &operations("dashboard.graphql"),
+            "Dashboard",
+            json!({}),
+            Some(&token),
+        )
+        .await;
+    let data = res.data();
+    let me = &data["me"];
+    assert_eq!(me["displayName"], "金沢 太郎");
+    assert!(
+        ["おはようございます", "こんにちは", "こんばんは"]
+            .contains(&me["greeting"].as_str().unwrap_or("")),
+        "{}",
+        me["greeting"]
+    );
+    let locations = me["serviceLocations"].as_array().expect("list");
+    assert_eq!(locations.len(), 2);
+    assert_eq!(locations[0]["customerNumber"], "3100000001");
+    assert_eq!(locations[1]["customerNumber"], "3100000002");
+    assert_eq!(
+        locations[0]["portalCustomerNumber"].as_str().map(str::len),
+        Some(12)
+    );
+
+    // The home's latest period: 40 m³ over two months, on Kanazawa's tariff.
+    let home = &locations[0]["latestBill"];
+    assert_eq!(home["usageCubicMeters"], 40);
+    assert_eq!(home["amountYen"], 10_296);
+    let month = home["billingMonth"].as_str().expect("month");
+    assert_eq!(month.len(), 7);
+    assert!(home["dueDate"].as_str().expect("date").starts_with(month));
+    assert!(["PAID", "UNPAID"].contains(&home["paymentStatus"].as_str().unwrap_or("")));
+
+    // Ten notices reach the demo member: five on the first page.
+    let notices = &data["notices"];
+    let edges = notices["edges"].as_array().expect("edges");
+    assert_eq!(edges.len(), 5);
+    assert_eq!(notices["pageInfo"]["hasNextPage"], true);
+    assert_eq!(
+        edges[0]["node"]["title"],
+        "【重要】水道料金・下水道使用料の改定について"
+    );
+    assert_eq!(edges[0]["node"]["isNew"], true);
+    assert_eq!(edges[0]["node"]["isRead"], false);
+    assert_eq!(edges[4]["node"]["isNew"], false);
+    let times: Vec<&str> = edges
+        .iter()
+        .map(|e| e["node"]["publishedAt"].as_str().expect("time"))
+        .collect();
+    let mut sorted = times.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(times, sorted, "newest first");
+
+    let updated = data["portalStatus"]["lastDataUpdateAt"]
+        .as_str()
+        .expect("time");
+    assert!(updated.ends_with("+09:00"));
+}
+
+#[tokio::test]
+async fn a_dashboard_costs_the_same_sql_statements_for_one_and_five_locations() {
+    let app = spawn_app().await;
+    let dashboard = operations("dashboard.graphql");
+
+    let count_for = |locations: usize| {
+        let app = &app;
+        let dashboard = &dashboard;
+        async move {
+            // The demo member keeps location 1 and gets locations 6.. added.
+            app.sql("UPDATE service_locations SET member_id = NULL WHERE member_id = 1")
+                .await;
+            app.sql(&format!(
+                "UPDATE service_locations SET member_id = 1 WHERE id = 1 OR (id > 5 AND id <= {})",
+                5 + locations - 1
+            ))
+            .await;
+            let token = app.login_demo().await;
+            // Warm up: the session is touched on first use.
+            app.op(dashboard, "Dashboard", json!({}), Some(&token))
+                .await;
+            let before = app.statements().await;
+            let res = app
+                .op(dashboard, "Dashboard", json!({}), Some(&token))
+                .await;
+            let after = app.statements().await;
+            let shown = res.data()["me"]["serviceLocations"]
+                .as_array()
+                .map(Vec::len)
+                .unwrap_or(0);
+            assert_eq!(shown, locations);
+            assert!(
+                res.data()["me"]["serviceLocations"]
+                    .as_array()
+                    .expect("list")
+                    .iter()
+                    .all(|l| !l["latestBill"].is_null())
+            );
+            after - before
+        }
+    };
+    let one = count_for(1).await;
+    let five = count_for(5).await;
+    assert_eq!(one, five, "statements for 1 location: {one}, for 5: {five}");
+    assert!(one <= 10, "a dashboard takes {one} statements");
+}

@@ -1,0 +1,261 @@
+//! Starting the real service on port 0 against a fresh database, and
+//! talking to it over HTTP.
+//!
+//! `TEST_DATABASE_URL` picks the engine: unset (or `sqlite:`) gives every
+//! test its own SQLite file; `postgres://…/db` gives every test its own
+//! schema in that database (the CI run creates and drops the database).
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use reqwest::header::{HeaderMap, HeaderValue};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use serde_json::{Value, json};
+use water_portal::config::Config;
+use water_portal::startup::Application;
+
+/// Small enough to seed in a blink, large enough for other members' data.
+pub const TEST_CITY: &str = "40";
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub db: DatabaseConnection,
+    sqlite_file: Option<std::path::PathBuf>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(file) = &self.sqlite_file {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+            }
+        }
+    }
+}
+
+fn unique_name() -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    format!(
+        "t{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        nanos
+    )
+}
+
+pub fn is_postgres() -> bool {
+    std::env::var("TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres"))
+}
+
+/// The service with the test defaults: demo city, always open.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// The service with some variables set as in its environment.
+pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
+    let name = unique_name();
+    let mut env: Vec<(String, String)> = vec![
+        ("PORTAL_LISTEN".into(), "127.0.0.1:0".into()),
+        ("PORTAL_SERVICE_HOURS".into(), "always".into()),
+        ("PORTAL_DEMO_LOCATIONS".into(), TEST_CITY.into()),
+        ("PORTAL_COOKIE_SECURE".into(), "false".into()),
+    ];
+    let mut sqlite_file = None;
+    if is_postgres() {
+        let url = std::env::var("TEST_DATABASE_URL").unwrap_or_default();
+        env.push(("DATABASE_URL".into(), url));
+        env.push(("DATABASE_SCHEMA".into(), name));
+    } else {
+        let dir = std::env::temp_dir().join("water-portal-tests");
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let file = dir.join(format!("{name}.db"));
+        env.push((
+            "DATABASE_URL".into(),
+            format!("sqlite://{}", file.display()),
+        ));
+        sqlite_file = Some(file);
+    }
+    for (k, v) in vars {
+        env.retain(|(key, _)| key != k);
+        env.push((k.to_string(), v.to_string()));
+    }
+    let config =
+        Config::from_lookup(|name| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+            .expect("test configuration is valid");
+    let app = Application::build(config).await.expect("service starts");
+    let port = app.port();
+    let db = app.db().clone();
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        base: format!("http://127.0.0.1:{port}"),
+        client: reqwest::Client::new(),
+        db,
+        sqlite_file,
+    }
+}
+
+/// The text of a document kept in `playground/operations/`.
+pub fn operations(file: &str) -> String {
+    let path = format!(
+        "{}/playground/operations/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// A GraphQL response.
+#[derive(Debug)]
+pub struct Gql {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Gql {
+    pub fn data(&self) -> &Value {
+        assert!(
+            self.body["errors"].is_null(),
+            "unexpected errors: {}",
+            self.body["errors"]
+        );
+        &self.body["data"]
+    }
+
+    /// The `extensions.code` of every error.
+    pub fn error_codes(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|errors| {
+                errors
+                    .iter()
+                    .map(|e| e["extensions"]["code"].as_str().unwrap_or("").to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Sends `operation` of `document` with a bearer token (if any).
+    pub async fn op(
+        &self,
+        document: &str,
+        operation: &str,
+        variables: Value,
+        token: Option<&str>,
+    ) -> Gql {
+        let mut headers = HeaderMap::new();
+        if let Some(token) = token {
+            headers.insert(
+                "authorization",
+                HeaderValue::from_str(&format!("Bearer {token}")).expect("header"),
+            );
+        }
+        let operation = if operation.is_empty() {
+            Value::Null
+        } else {
+            json!(operation)
+        };
+        self.post(
+            json!({ "query": document, "operationName": operation, "variables": variables }),
+            headers,
+        )
+        .await
+    }
+
+    pub async fn post(&self, body: Value, headers: HeaderMap) -> Gql {
+        let response = self
+            .client
+            .post(self.url("/graphql"))
+            .headers(headers)
+            .json(&body)
+            .send()
+            .await
+            .expect("request sent");
+        Gql::from_response(response).await
+    }
+
+    /// Signs in and returns the session token.
+    pub async fn login(&self, login_id: &str, password: &str) -> String {
+        let res = self
+            .op(
+                &operations("login-screen.graphql"),
+                "Login",
+                json!({ "loginId": login_id, "password": password }),
+                None,
+            )
+            .await;
+        res.data()["login"]["session"]["token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("login failed: {}", res.body))
+            .to_string()
+    }
+
+    pub async fn login_demo(&self) -> String {
+        self.login("demo", "demo-password-2024").await
+    }
+
+    /// Runs SQL on the service's database (for arranging and checking).
+    pub async fn sql(&self, statement: &str) {
+        self.db
+            .execute_unprepared(statement)
+            .await
+            .expect("sql runs");
+    }
+
+    /// The first column of the first row of a query, as an integer.
+    pub async fn scalar(&self, query: &str) -> i64 {
+        let row = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                self.db.get_database_backend(),
+                query,
+            ))
+            .await
+            .expect("query runs")
+            .expect("a row");
+        row.try_get_by_index::<i64>(0)
+            .or_else(|_| row.try_get_by_index::<i32>(0).map(i64::from))
+            .expect("an integer")
+    }
+
+    /// SQL statements the service has sent so far, from `GET /metrics`.
+    pub async fn statements(&self) -> u64 {
+        let text = self
+            .client
+            .get(self.url("/metrics"))
+            .send()
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("text");
+        text.lines()
+            .find_map(|l| l.strip_prefix("portal_db_statements_total "))
+            .and_then(|n| n.trim().parse().ok())
+            .expect("statement counter")
+    }
+}
+
+impl Gql {
+    pub async fn from_response(response: reqwest::Response) -> Self {
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("body");
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Self {
+            status,
+            headers,
+            body,
+        }
+    }
+}

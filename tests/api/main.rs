@@ -1,0 +1,12 @@
+//! Integration tests: the real service on port 0, a fresh database per
+//! test, and the clients' documents sent over HTTP. One binary for all
+//! areas keeps link time down.
+
+mod auth;
+mod billing;
+mod dashboard;
+mod edge;
+mod helpers;
+mod notices;
+mod portal;
+mod schema;
