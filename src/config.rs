@@ -41,6 +41,27 @@ pub struct Config {
     /// `PORTAL_HASH_CONCURRENCY`: password hashes computed at once; default
     /// the number of CPUs.
     pub hash_concurrency: usize,
+    /// `PORTAL_PUBLIC_URL`: where members reach the portal, for links in
+    /// mails; default `http://127.0.0.1:8080`.
+    pub public_url: String,
+    /// `PORTAL_MAIL_DIR`: mails are written here as `.eml` files unless
+    /// `PORTAL_SMTP_URL` is set; default `data/mail`.
+    pub mail_dir: std::path::PathBuf,
+    /// `PORTAL_SMTP_URL`: send mail over SMTP instead (`smtp://host:25`,
+    /// `smtp://host:587?tls=required`, `smtps://user:pass@host`); default none.
+    pub smtp_url: Option<String>,
+    /// `PORTAL_MAIL_FROM`: sender of the portal's mails; default
+    /// `金沢市上下水道局 <noreply@portal.example.jp>`.
+    pub mail_from: String,
+    /// `PORTAL_MAIL_RETRY_SECONDS`: first wait before a failed mail is tried
+    /// again (doubling up to an hour); default 30.
+    pub mail_retry_seconds: u32,
+    /// `PORTAL_TRUST_FORWARDED_FOR`: take the client address from the last
+    /// `X-Forwarded-For` entry (behind a reverse proxy); default `false`.
+    pub trust_forwarded_for: bool,
+    /// `PORTAL_ADDRESS_FAILURE_LIMIT`: failed sign-in or recovery attempts
+    /// one client address may make in 15 minutes; default 50.
+    pub address_failure_limit: u32,
 }
 
 /// A configuration value that could not be used.
@@ -121,6 +142,22 @@ impl Config {
             )
         })?;
         let cpus = std::thread::available_parallelism().map_or(2, usize::from);
+        let raw_from = get(
+            "PORTAL_MAIL_FROM",
+            "金沢市上下水道局 <noreply@portal.example.jp>",
+        );
+        let mail_from = match raw_from.1.parse::<lettre::message::Mailbox>() {
+            Ok(_) => raw_from.1,
+            Err(_) => return Err(parse(raw_from, "expected a mailbox, e.g. Name <user@host>")),
+        };
+        if let Some(url) = lookup("PORTAL_SMTP_URL").filter(|s| !s.is_empty())
+            && !(url.starts_with("smtp://") || url.starts_with("smtps://"))
+        {
+            return Err(parse(
+                ("PORTAL_SMTP_URL", url),
+                "expected smtp://… or smtps://…",
+            ));
+        }
 
         Ok(Self {
             database_url,
@@ -134,6 +171,17 @@ impl Config {
             cookie_secure: boolean("PORTAL_COOKIE_SECURE", "true")?,
             hash_concurrency: number("PORTAL_HASH_CONCURRENCY", &cpus.to_string(), 1, 256)?
                 as usize,
+            public_url: get("PORTAL_PUBLIC_URL", "http://127.0.0.1:8080")
+                .1
+                .trim_end_matches('/')
+                .to_string(),
+            mail_dir: get("PORTAL_MAIL_DIR", "data/mail").1.into(),
+            smtp_url: lookup("PORTAL_SMTP_URL").filter(|s| !s.is_empty()),
+            mail_from,
+            mail_retry_seconds: number("PORTAL_MAIL_RETRY_SECONDS", "30", 1, 3600)? as u32,
+            trust_forwarded_for: boolean("PORTAL_TRUST_FORWARDED_FOR", "false")?,
+            address_failure_limit: number("PORTAL_ADDRESS_FAILURE_LIMIT", "50", 1, 1_000_000)?
+                as u32,
         })
     }
 }

@@ -119,6 +119,184 @@ impl PortalCustomerNumber {
     }
 }
 
+/// An e-mail address: trimmed, NFKC (a full-width `＠` becomes `@`), the
+/// domain lower-cased; refused unless it looks deliverable.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        const BAD: &str = "メールアドレスの形式が正しくありません。";
+        let raw = normalise(raw);
+        let (local, domain) = raw.rsplit_once('@').ok_or(BAD)?;
+        let domain = domain.to_ascii_lowercase();
+        let local_ok = !local.is_empty()
+            && local.len() <= 64
+            && local
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c))
+            && !local.starts_with('.')
+            && !local.ends_with('.')
+            && !local.contains("..");
+        let domain_ok = domain.len() <= 253
+            && domain.contains('.')
+            && domain.split('.').all(|label| {
+                !label.is_empty()
+                    && label.len() <= 63
+                    && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                    && !label.starts_with('-')
+                    && !label.ends_with('-')
+            });
+        if !(local_ok && domain_ok) || raw.len() > 254 {
+            return Err(BAD);
+        }
+        Ok(Self(format!("{local}@{domain}")))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A member's name as shown on the portal: 1 to 50 characters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DisplayName(String);
+
+impl DisplayName {
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        let name = normalise(raw);
+        let len = name.chars().count();
+        if len == 0 || len > 50 || name.chars().any(char::is_control) {
+            return Err("お名前は1文字以上50文字以内で入力してください。");
+        }
+        Ok(Self(name))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Version of [`normalise_secret_answer`]; stored beside each answer hash
+/// so a future change of the rules can tell old hashes apart.
+pub const SECRET_ANSWER_NORMALISATION: i16 = 1;
+
+/// What a secret answer is compared as: NFKC (half-width kana and
+/// full-width letters become standard), case-folded, katakana as hiragana,
+/// spaces removed, long-vowel marks and dashes unified. ヤマダ, やまだ and
+/// ﾔﾏﾀﾞ give the same; so do ＹＡＭＡＤＡ and yamada.
+pub fn normalise_secret_answer(raw: &str) -> String {
+    raw.nfkc()
+        .flat_map(char::to_lowercase)
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            // Katakana ァ..ヶ sit 0x60 above their hiragana.
+            '\u{30A1}'..='\u{30F6}' => char::from_u32(c as u32 - 0x60).unwrap_or(c),
+            '-' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+            | '\u{2212}' | '\u{FF70}' | '\u{301C}' | '\u{FF5E}' | '~' => '\u{30FC}',
+            other => other,
+        })
+        .collect()
+}
+
+/// Why a new password was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PasswordProblem {
+    TooShort,
+    TooLong,
+    Common,
+    ContainsPersonal,
+}
+
+impl PasswordProblem {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::TooShort => "PASSWORD_TOO_SHORT",
+            Self::TooLong => "PASSWORD_TOO_LONG",
+            Self::Common => "PASSWORD_TOO_COMMON",
+            Self::ContainsPersonal => "PASSWORD_CONTAINS_PERSONAL_INFO",
+        }
+    }
+
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::TooShort => "パスワードは12文字以上で入力してください。",
+            Self::TooLong => "パスワードは128文字以内で入力してください。",
+            Self::Common => {
+                "よく使われているパスワードは使えません。別のパスワードを入力してください。"
+            }
+            Self::ContainsPersonal => {
+                "ログインID・お客様番号・サイト名を含むパスワードは使えません。"
+            }
+        }
+    }
+}
+
+/// Widely used passwords (the first 1,000 of zxcvbn's list, MIT, and every
+/// one of 12 characters or more from its 30,000).
+const COMMON_PASSWORDS: &str = include_str!("accounts/common-passwords.txt");
+
+/// Words of the portal's own name a password may not contain.
+const PORTAL_WORDS: &[&str] = &[
+    "kanazawa",
+    "金沢",
+    "かなざわ",
+    "suido",
+    "すいどう",
+    "水道",
+    "portal",
+    "ポータル",
+];
+
+/// A new password that meets the rules (NIST SP 800-63B, OWASP ASVS): 12 to
+/// 128 characters of any kind, not a common one, not containing the login
+/// ID, a customer number or the portal's name. NFKC-normalised, never
+/// case-folded or truncated.
+#[derive(Clone)]
+pub struct NewPassword(String);
+
+impl std::fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NewPassword(***)")
+    }
+}
+
+impl NewPassword {
+    /// Checks `raw` against the rules; `personal` are the login ID and
+    /// customer numbers it must not contain.
+    pub fn parse(raw: &str, personal: &[&str]) -> Result<Self, PasswordProblem> {
+        let password: String = raw.nfkc().collect();
+        let len = password.chars().count();
+        if len < 12 {
+            return Err(PasswordProblem::TooShort);
+        }
+        if len > 128 {
+            return Err(PasswordProblem::TooLong);
+        }
+        let lower = password.to_lowercase();
+        if COMMON_PASSWORDS.lines().any(|common| common == lower) {
+            return Err(PasswordProblem::Common);
+        }
+        let personal = personal
+            .iter()
+            .map(|p| p.to_lowercase())
+            .filter(|p| p.chars().count() >= 3);
+        let portal = PORTAL_WORDS.iter().map(|w| w.to_string());
+        if personal.chain(portal).any(|word| lower.contains(&word)) {
+            return Err(PasswordProblem::ContainsPersonal);
+        }
+        Ok(Self(password))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
 /// An amount of money in whole yen.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Yen(pub i64);
@@ -160,6 +338,94 @@ mod tests {
         assert!(PortalCustomerNumber::parse("12345").is_err());
         assert!(CustomerNumber::parse("31-0000-0001").is_ok());
         assert!(CustomerNumber::parse("abc").is_err());
+    }
+
+    #[test]
+    fn secret_answers_match_across_kana_width_and_case() {
+        let kana = normalise_secret_answer("ヤマダ");
+        assert_eq!(normalise_secret_answer("やまだ"), kana);
+        assert_eq!(normalise_secret_answer("ﾔﾏﾀﾞ"), kana);
+        assert_eq!(normalise_secret_answer(" や ま だ "), kana);
+        assert_eq!(
+            normalise_secret_answer("ＹＡＭＡＤＡ"),
+            normalise_secret_answer("yamada")
+        );
+        assert_eq!(
+            normalise_secret_answer("ラーメン"),
+            normalise_secret_answer("らｰめん")
+        );
+        assert_eq!(
+            normalise_secret_answer("ラ-メン"),
+            normalise_secret_answer("ら〜めん")
+        );
+        assert_ne!(
+            normalise_secret_answer("やまだ"),
+            normalise_secret_answer("やまた")
+        );
+    }
+
+    #[test]
+    fn passwords_follow_the_length_list_and_personal_rules() {
+        let ok = NewPassword::parse("correct horse battery staple", &["demo"]).expect("fine");
+        assert_eq!(ok.as_str(), "correct horse battery staple");
+        assert_eq!(
+            NewPassword::parse("short", &[]).err(),
+            Some(PasswordProblem::TooShort)
+        );
+        assert_eq!(
+            NewPassword::parse(&"あ".repeat(129), &[]).err(),
+            Some(PasswordProblem::TooLong)
+        );
+        assert_eq!(
+            NewPassword::parse("123qweasdzxc", &[]).err(),
+            Some(PasswordProblem::Common)
+        );
+        assert_eq!(
+            NewPassword::parse("QWERTYUIOP123", &[]).err(),
+            Some(PasswordProblem::Common)
+        );
+        assert_eq!(
+            NewPassword::parse("my-login-yamada-2024", &["yamada"]).err(),
+            Some(PasswordProblem::ContainsPersonal)
+        );
+        assert_eq!(
+            NewPassword::parse("water200158386223x", &["200158386223"]).err(),
+            Some(PasswordProblem::ContainsPersonal)
+        );
+        assert_eq!(
+            NewPassword::parse("I love Kanazawa city", &[]).err(),
+            Some(PasswordProblem::ContainsPersonal)
+        );
+        // Any script, full-width normalised, never truncated or case-folded.
+        let jp = NewPassword::parse("ひみつのあいことば１２３", &[]).expect("fine");
+        assert_eq!(jp.as_str(), "ひみつのあいことば123");
+        assert!(NewPassword::parse(&"x1".repeat(64), &[]).is_ok());
+        assert!(COMMON_PASSWORDS.lines().count() >= 1000);
+    }
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(
+            Email::parse(" Taro@Example.JP ").expect("ok").as_str(),
+            "Taro@example.jp"
+        );
+        assert_eq!(
+            Email::parse("ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ")
+                .expect("ok")
+                .as_str(),
+            "taro@example.jp"
+        );
+        for bad in [
+            "",
+            "taro",
+            "taro@",
+            "@example.jp",
+            "taro@example",
+            "ta ro@example.jp",
+            "taro..x@example.jp",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

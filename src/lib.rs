@@ -15,6 +15,8 @@ pub mod domain;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod mail;
 pub mod notices;
 pub mod portal;
+pub mod secrets;
 pub mod startup;

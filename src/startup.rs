@@ -13,6 +13,8 @@ use crate::config::Config;
 use crate::db::{self, Metrics};
 use crate::graphql::{self, AppState};
 use crate::http::{self, HttpState};
+use crate::mail::MailWorker;
+use crate::secrets::Secrets;
 use crate::{demo, error::AppError};
 
 /// Why the service could not start.
@@ -40,6 +42,7 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     db: DatabaseConnection,
+    mail: MailWorker,
 }
 
 impl Application {
@@ -60,6 +63,8 @@ impl Application {
             tracing::info!(?summary, "filled the empty database with the demo city");
         }
         let hasher = Hasher::new(config.hash_concurrency).await?;
+        let secrets = Secrets::load(&db).await?;
+        let mail = MailWorker::new(db.clone(), &config)?;
         let listener =
             TcpListener::bind(config.listen)
                 .await
@@ -72,6 +77,8 @@ impl Application {
             config: Arc::new(config),
             hasher,
             metrics,
+            secrets,
+            mail: mail.clone(),
         };
         let router = http::router(HttpState {
             schema: graphql::schema(Some(app.clone())),
@@ -81,6 +88,7 @@ impl Application {
             listener,
             router,
             db,
+            mail,
         })
     }
 
@@ -97,9 +105,15 @@ impl Application {
     /// Serves until SIGTERM or Ctrl-C, finishing requests under way.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         tracing::info!(addr = ?self.listener.local_addr().ok(), "serving");
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await?;
+        let mail = tokio::spawn(self.mail.run());
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+        mail.abort();
         self.db.close().await.ok();
         tracing::info!("stopped");
         Ok(())

@@ -31,6 +31,15 @@ pub struct NotificationSettings {
     pub notice_published: bool,
 }
 
+impl NotificationSettings {
+    pub fn of(member: &member::Model) -> Self {
+        Self {
+            bill_issued: member.notify_bill_issued,
+            notice_published: member.notify_notice_published,
+        }
+    }
+}
+
 #[Object]
 impl Customer {
     async fn id(&self) -> ID {
@@ -63,10 +72,7 @@ impl Customer {
             .map(Into::into))
     }
     async fn notification_settings(&self) -> NotificationSettings {
-        NotificationSettings {
-            bill_issued: self.0.notify_bill_issued,
-            notice_published: self.0.notify_notice_published,
-        }
+        NotificationSettings::of(&self.0)
     }
 }
 

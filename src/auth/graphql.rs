@@ -55,6 +55,7 @@ impl AuthMutation {
             ctx.db(),
             ctx.config(),
             ctx.hasher(),
+            &super::client_address(ctx),
             &input.login_id,
             &input.password,
         )
@@ -66,6 +67,21 @@ impl AuthMutation {
                     session: Some(session.into()),
                     customer: Some(Customer::from(*member)),
                     user_errors: vec![],
+                }
+            }
+            LoginOutcome::Locked { until } => {
+                let at = scalars::to_tokyo_rfc3339(until);
+                LoginPayload {
+                    user_errors: vec![UserError::new(
+                        None,
+                        "ACCOUNT_LOCKED",
+                        &format!(
+                            "ログインに続けて失敗したため、{} {} までログインできません。",
+                            &at[..10],
+                            &at[11..16]
+                        ),
+                    )],
+                    ..Default::default()
                 }
             }
             LoginOutcome::InvalidCredentials => LoginPayload {

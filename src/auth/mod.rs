@@ -5,6 +5,7 @@ pub mod graphql;
 pub mod password;
 pub mod service;
 pub mod session;
+pub mod throttle;
 
 use chrono::Utc;
 use tokio::sync::OnceCell;
@@ -28,6 +29,17 @@ impl RequestAuth {
             principal: OnceCell::new(),
         }
     }
+}
+
+/// The address a request came from (the peer, or the last
+/// `X-Forwarded-For` entry behind a trusted proxy).
+#[derive(Clone, Debug)]
+pub struct ClientAddress(pub String);
+
+/// The current request's client address, for per-address limits.
+pub fn client_address(ctx: &async_graphql::Context<'_>) -> String {
+    ctx.data_opt::<ClientAddress>()
+        .map_or_else(|| "unknown".to_string(), |a| a.0.clone())
 }
 
 /// A signed-in member, as resolvers see it.

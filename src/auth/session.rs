@@ -129,6 +129,24 @@ pub async fn revoke(db: &impl ConnectionTrait, session_id: i64) -> AppResult<()>
     Ok(())
 }
 
+/// Ends every live session of a member but `keep` (password changes,
+/// resets, withdrawal).
+pub async fn revoke_member_sessions(
+    db: &impl ConnectionTrait,
+    member_id: i64,
+    keep: Option<i64>,
+) -> AppResult<()> {
+    let mut update = session::Entity::update_many()
+        .col_expr(session::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(session::Column::MemberId.eq(member_id))
+        .filter(session::Column::RevokedAt.is_null());
+    if let Some(keep) = keep {
+        update = update.filter(session::Column::Id.ne(keep));
+    }
+    update.exec(db).await?;
+    Ok(())
+}
+
 /// The `Set-Cookie` value that hands the token to a browser.
 pub fn cookie(config: &Config, session: &NewSession) -> String {
     let max_age = (session.expires_at - Utc::now()).num_seconds().max(0);

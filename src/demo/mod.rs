@@ -9,10 +9,7 @@ mod city;
 use chrono::{Datelike, Duration, NaiveDate, Utc};
 use chrono_tz::Asia::Tokyo;
 use entity::service_location;
-use sea_orm::{
-    ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, PaginatorTrait,
-    TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, PaginatorTrait};
 
 use crate::auth::password::hash_now;
 use crate::error::{AppError, AppResult};
@@ -50,7 +47,7 @@ pub async fn seed_if_empty(db: &DatabaseConnection, locations: u32) -> AppResult
     let city = city::build(locations as usize, today, Utc::now(), hashes);
     let summary = city.summary();
 
-    let txn = db.begin().await?;
+    let txn = crate::db::write_txn(db).await?;
     city.insert(&txn).await?;
     if txn.get_database_backend() == DatabaseBackend::Postgres {
         // Rows were written with their IDs; move each sequence past them.

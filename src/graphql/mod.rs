@@ -11,13 +11,16 @@ use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
 use sea_orm::DatabaseConnection;
 
 use crate::accounts::graphql::AccountQuery;
+use crate::accounts::mutations::{AccountMutation, RecoveryQuery};
 use crate::auth::graphql::AuthMutation;
 use crate::auth::password::Hasher;
 use crate::billing::graphql::BillingQuery;
 use crate::config::Config;
 use crate::db::Metrics;
+use crate::mail::MailWorker;
 use crate::notices::graphql::{NoticeMutation, NoticeQuery};
 use crate::portal::PortalQuery;
+use crate::secrets::Secrets;
 
 /// What every resolver may use; one per running service.
 #[derive(Clone)]
@@ -26,15 +29,23 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub hasher: Hasher,
     pub metrics: Arc<Metrics>,
+    pub secrets: Secrets,
+    pub mail: MailWorker,
 }
 
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
-pub struct QueryRoot(PortalQuery, AccountQuery, BillingQuery, NoticeQuery);
+pub struct QueryRoot(
+    PortalQuery,
+    AccountQuery,
+    RecoveryQuery,
+    BillingQuery,
+    NoticeQuery,
+);
 
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(AuthMutation, NoticeMutation);
+pub struct MutationRoot(AuthMutation, AccountMutation, NoticeMutation);
 
 pub type PortalSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
@@ -77,6 +88,13 @@ pub trait AppContext {
     }
     fn hasher(&self) -> &Hasher {
         &self.state().hasher
+    }
+    fn secrets(&self) -> &Secrets {
+        &self.state().secrets
+    }
+    /// Tells the mail worker that mail is waiting.
+    fn wake_mail(&self) {
+        self.state().mail.wake();
     }
     fn loaders(&self) -> &loaders::Loaders;
 }

@@ -11,14 +11,16 @@ use async_graphql::parser::types::{
 use async_graphql::{Request, Variables};
 use async_graphql_axum::GraphQLResponse;
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::HttpState;
-use crate::auth::RequestAuth;
 use crate::auth::session::token_from_headers;
+use crate::auth::{ClientAddress, RequestAuth};
 use crate::graphql::loaders::Loaders;
 
 /// Most fields one document may select, fragments expanded, aliases and
@@ -31,7 +33,12 @@ fn refuse(status: StatusCode, message: &str) -> Response {
     (status, axum::Json(body)).into_response()
 }
 
-pub async fn post(State(state): State<HttpState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn post(
+    State(state): State<HttpState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -58,11 +65,12 @@ pub async fn post(State(state): State<HttpState>, headers: HeaderMap, body: Byte
             );
         }
     };
-    execute(&state, &headers, request).await
+    execute(&state, peer, &headers, request).await
 }
 
 pub async fn get(
     State(state): State<HttpState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
@@ -88,10 +96,37 @@ pub async fn get(
             "GET で送れるのは query だけです。mutation は POST で送信してください。",
         );
     }
-    execute(&state, &headers, request).await
+    execute(&state, peer, &headers, request).await
 }
 
-async fn execute(state: &HttpState, headers: &HeaderMap, mut request: Request) -> Response {
+/// The client's address: the peer, or behind a trusted reverse proxy the
+/// last `X-Forwarded-For` entry (the one the proxy itself added).
+fn client_address(state: &HttpState, peer: SocketAddr, headers: &HeaderMap) -> ClientAddress {
+    let forwarded = state
+        .app
+        .config
+        .trust_forwarded_for
+        .then(|| {
+            headers
+                .get("x-forwarded-for")?
+                .to_str()
+                .ok()?
+                .rsplit(',')
+                .next()
+                .map(str::trim)
+                .map(str::to_string)
+        })
+        .flatten()
+        .filter(|a| a.parse::<std::net::IpAddr>().is_ok());
+    ClientAddress(forwarded.unwrap_or_else(|| peer.ip().to_string()))
+}
+
+async fn execute(
+    state: &HttpState,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+    mut request: Request,
+) -> Response {
     if let Ok(doc) = request.parsed_query()
         && count_selections(doc) > MAX_SELECTIONS
     {
@@ -99,6 +134,7 @@ async fn execute(state: &HttpState, headers: &HeaderMap, mut request: Request) -
     }
     let request = request
         .data(RequestAuth::new(token_from_headers(headers)))
+        .data(client_address(state, peer, headers))
         .data(Loaders::new(&state.app.db));
     let mut response = state.schema.execute(request).await;
     // Errors from parsing, validation or input coercion carry no code of

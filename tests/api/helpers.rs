@@ -20,11 +20,13 @@ pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub db: DatabaseConnection,
+    pub mail_dir: std::path::PathBuf,
     sqlite_file: Option<std::path::PathBuf>,
 }
 
 impl Drop for TestApp {
     fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.mail_dir);
         if let Some(file) = &self.sqlite_file {
             for suffix in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
@@ -65,14 +67,17 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
         ("PORTAL_DEMO_LOCATIONS".into(), TEST_CITY.into()),
         ("PORTAL_COOKIE_SECURE".into(), "false".into()),
     ];
+    let dir = std::env::temp_dir().join("water-portal-tests");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let mail_dir = dir.join(format!("{name}-mail"));
+    env.push(("PORTAL_MAIL_DIR".into(), mail_dir.display().to_string()));
+    env.push(("PORTAL_MAIL_RETRY_SECONDS".into(), "1".into()));
     let mut sqlite_file = None;
     if is_postgres() {
         let url = std::env::var("TEST_DATABASE_URL").unwrap_or_default();
         env.push(("DATABASE_URL".into(), url));
         env.push(("DATABASE_SCHEMA".into(), name));
     } else {
-        let dir = std::env::temp_dir().join("water-portal-tests");
-        std::fs::create_dir_all(&dir).expect("temp dir");
         let file = dir.join(format!("{name}.db"));
         env.push((
             "DATABASE_URL".into(),
@@ -95,8 +100,72 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
         base: format!("http://127.0.0.1:{port}"),
         client: reqwest::Client::new(),
         db,
+        mail_dir,
         sqlite_file,
     }
+}
+
+/// A mail as the mail directory holds it, decoded.
+#[derive(Clone, Debug)]
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+impl Mail {
+    fn parse(raw: &str) -> Self {
+        let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((raw, ""));
+        // Unfold continued header lines.
+        let head = head.replace("\r\n ", " ").replace("\r\n\t", " ");
+        let header = |name: &str| {
+            head.lines()
+                .find_map(|l| l.strip_prefix(&format!("{name}: ")))
+                .unwrap_or("")
+                .to_string()
+        };
+        let subject = header("Subject")
+            .split_whitespace()
+            .map(|word| {
+                word.strip_prefix("=?utf-8?b?")
+                    .and_then(|w| w.strip_suffix("?="))
+                    .map(decode_base64)
+                    .unwrap_or_else(|| word.to_string())
+            })
+            .collect::<String>();
+        let body = if header("Content-Transfer-Encoding").eq_ignore_ascii_case("base64") {
+            decode_base64(&body.split_whitespace().collect::<String>())
+        } else {
+            body.to_string()
+        };
+        Self {
+            to: header("To"),
+            subject,
+            body,
+        }
+    }
+
+    /// The value of `name=` in the first link of the mail.
+    pub fn link_param(&self, name: &str) -> String {
+        let start = self
+            .body
+            .find(&format!("{name}="))
+            .expect("a link with the parameter")
+            + name.len()
+            + 1;
+        self.body[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect()
+    }
+}
+
+fn decode_base64(text: &str) -> String {
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(text.trim())
+        .expect("base64");
+    String::from_utf8(bytes).expect("utf-8")
 }
 
 /// The text of a document kept in `playground/operations/`.
@@ -226,6 +295,60 @@ impl TestApp {
         row.try_get_by_index::<i64>(0)
             .or_else(|_| row.try_get_by_index::<i32>(0).map(i64::from))
             .expect("an integer")
+    }
+
+    /// Every mail delivered so far.
+    pub fn mails(&self) -> Vec<Mail> {
+        let Ok(entries) = std::fs::read_dir(&self.mail_dir) else {
+            return vec![];
+        };
+        let mut files: Vec<_> = entries
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+            .map(|e| {
+                let modified = e.metadata().and_then(|m| m.modified()).ok();
+                (modified, e.path())
+            })
+            .collect();
+        files.sort();
+        files
+            .into_iter()
+            .map(|(_, path)| Mail::parse(&std::fs::read_to_string(path).expect("mail file")))
+            .collect()
+    }
+
+    /// Waits (up to 10 s) for a mail to `to` whose subject contains `subject`.
+    pub async fn wait_for_mail(&self, to: &str, subject: &str) -> Mail {
+        for _ in 0..100 {
+            if let Some(mail) = self
+                .mails()
+                .into_iter()
+                .rev()
+                .find(|m| m.to.contains(to) && m.subject.contains(subject))
+            {
+                return mail;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!(
+            "no mail to {to} about {subject:?}; mails: {:?}",
+            self.mails()
+        );
+    }
+
+    /// Waits (up to 10 s) until every queued mail has been sent.
+    pub async fn wait_until_outbox_is_empty(&self) {
+        for _ in 0..100 {
+            if self
+                .scalar("SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL")
+                .await
+                == 0
+            {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("mail is still waiting in the outbox");
     }
 
     /// SQL statements the service has sent so far, from `GET /metrics`.

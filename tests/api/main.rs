@@ -7,6 +7,8 @@ mod billing;
 mod dashboard;
 mod edge;
 mod helpers;
+mod mail;
+mod membership;
 mod notices;
 mod portal;
 mod schema;

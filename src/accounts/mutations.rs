@@ -1,0 +1,431 @@
+//! Membership over GraphQL: registration, recovery, settings, service
+//! locations and withdrawal. Resolvers parse nothing themselves: they
+//! authorise, call a service and shape its answer.
+
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use chrono::Utc;
+
+use super::graphql::{Customer, NotificationSettings, ServiceLocation};
+use super::{locations, recovery, registration, settings, withdrawal};
+use crate::auth::graphql::Session;
+use crate::auth::{self, session};
+use crate::error::{GqlResult, UserError};
+use crate::graphql::AppContext;
+use crate::portal::SecretQuestion;
+
+#[derive(InputObject)]
+pub struct RequestRegistrationInput {
+    pub email: String,
+    /// 利用規約への同意.
+    pub agree_to_terms: bool,
+}
+
+#[derive(InputObject)]
+pub struct NotificationSettingsInput {
+    pub bill_issued: bool,
+    pub notice_published: bool,
+}
+
+#[derive(InputObject)]
+pub struct CompleteRegistrationInput {
+    /// From the provisional-registration mail.
+    pub token: String,
+    pub login_id: String,
+    pub password: String,
+    /// ポータルサイト用お客様番号, printed on the meter-reading slip.
+    pub portal_customer_number: String,
+    pub display_name: String,
+    pub secret_question_id: ID,
+    pub secret_answer: String,
+    /// Both on when not given.
+    pub notification_settings: Option<NotificationSettingsInput>,
+}
+
+#[derive(InputObject)]
+pub struct RecoverLoginIdInput {
+    pub portal_customer_number: String,
+    pub secret_answer: String,
+}
+
+#[derive(InputObject)]
+pub struct ResetPasswordInput {
+    pub login_id: String,
+    pub portal_customer_number: String,
+    pub secret_answer: String,
+    pub new_password: String,
+}
+
+#[derive(InputObject)]
+pub struct ChangePasswordInput {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+#[derive(InputObject)]
+pub struct ChangeEmailInput {
+    pub current_password: String,
+    pub email: String,
+}
+
+#[derive(InputObject)]
+pub struct ConfirmEmailChangeInput {
+    /// From the confirmation mail sent to the new address.
+    pub token: String,
+}
+
+#[derive(InputObject)]
+pub struct AddServiceLocationInput {
+    pub portal_customer_number: String,
+}
+
+#[derive(InputObject)]
+pub struct RemoveServiceLocationInput {
+    pub id: ID,
+    pub current_password: String,
+}
+
+#[derive(InputObject)]
+pub struct WithdrawInput {
+    pub current_password: String,
+}
+
+#[derive(SimpleObject, Default)]
+pub struct RequestRegistrationPayload {
+    /// True when the request was taken (whether or not the address is
+    /// already a member's: the mail tells).
+    pub accepted: bool,
+    pub user_errors: Vec<UserError>,
+}
+
+#[derive(SimpleObject, Default)]
+pub struct CompleteRegistrationPayload {
+    pub customer: Option<Customer>,
+    pub session: Option<Session>,
+    pub user_errors: Vec<UserError>,
+}
+
+#[derive(SimpleObject, Default)]
+pub struct RecoverLoginIdPayload {
+    pub login_id: Option<String>,
+    pub user_errors: Vec<UserError>,
+}
+
+/// The answer of a mutation that only succeeds or not.
+#[derive(SimpleObject, Default)]
+pub struct SuccessPayload {
+    pub success: bool,
+    pub user_errors: Vec<UserError>,
+}
+
+impl SuccessPayload {
+    fn from(result: Result<(), Vec<UserError>>) -> Self {
+        match result {
+            Ok(()) => Self {
+                success: true,
+                user_errors: vec![],
+            },
+            Err(user_errors) => Self {
+                success: false,
+                user_errors,
+            },
+        }
+    }
+}
+
+#[derive(SimpleObject, Default)]
+pub struct CustomerPayload {
+    pub customer: Option<Customer>,
+    pub user_errors: Vec<UserError>,
+}
+
+#[derive(SimpleObject, Default)]
+pub struct UpdateNotificationSettingsPayload {
+    pub notification_settings: Option<NotificationSettings>,
+    pub user_errors: Vec<UserError>,
+}
+
+#[derive(SimpleObject, Default)]
+pub struct AddServiceLocationPayload {
+    pub service_location: Option<ServiceLocation>,
+    pub user_errors: Vec<UserError>,
+}
+
+fn customer_payload(result: Result<entity::member::Model, Vec<UserError>>) -> CustomerPayload {
+    match result {
+        Ok(member) => CustomerPayload {
+            customer: Some(Customer(member)),
+            user_errors: vec![],
+        },
+        Err(user_errors) => CustomerPayload {
+            customer: None,
+            user_errors,
+        },
+    }
+}
+
+#[derive(Default)]
+pub struct RecoveryQuery;
+
+#[Object]
+impl RecoveryQuery {
+    /// The secret question to answer for a portal customer number.
+    async fn recovery_question(
+        &self,
+        ctx: &Context<'_>,
+        portal_customer_number: String,
+    ) -> GqlResult<SecretQuestion> {
+        ctx.config().service_hours.ensure_open(Utc::now())?;
+        let q = recovery::question(ctx.db(), ctx.secrets(), &portal_customer_number).await?;
+        Ok(q.into())
+    }
+}
+
+#[derive(Default)]
+pub struct AccountMutation;
+
+#[Object]
+impl AccountMutation {
+    /// 会員登録 step 1: mails a one-time registration link.
+    async fn request_registration(
+        &self,
+        ctx: &Context<'_>,
+        input: RequestRegistrationInput,
+    ) -> GqlResult<RequestRegistrationPayload> {
+        ctx.config().service_hours.ensure_open(Utc::now())?;
+        let result =
+            registration::request(ctx.db(), ctx.config(), &input.email, input.agree_to_terms)
+                .await?;
+        ctx.wake_mail();
+        Ok(match result {
+            Ok(()) => RequestRegistrationPayload {
+                accepted: true,
+                user_errors: vec![],
+            },
+            Err(user_errors) => RequestRegistrationPayload {
+                accepted: false,
+                user_errors,
+            },
+        })
+    }
+
+    /// 会員登録 step 2: creates the member and signs in.
+    async fn complete_registration(
+        &self,
+        ctx: &Context<'_>,
+        input: CompleteRegistrationInput,
+    ) -> GqlResult<CompleteRegistrationPayload> {
+        ctx.config().service_hours.ensure_open(Utc::now())?;
+        let notify = input
+            .notification_settings
+            .unwrap_or(NotificationSettingsInput {
+                bill_issued: true,
+                notice_published: true,
+            });
+        let result = registration::complete(
+            ctx.db(),
+            ctx.config(),
+            ctx.hasher(),
+            registration::Completion {
+                token: input.token,
+                login_id: input.login_id,
+                password: input.password,
+                portal_customer_number: input.portal_customer_number,
+                display_name: input.display_name,
+                secret_question_id: input.secret_question_id.to_string(),
+                secret_answer: input.secret_answer,
+                notify_bill_issued: notify.bill_issued,
+                notify_notice_published: notify.notice_published,
+            },
+        )
+        .await?;
+        ctx.wake_mail();
+        Ok(match result {
+            Ok(registered) => {
+                ctx.append_http_header(
+                    "Set-Cookie",
+                    session::cookie(ctx.config(), &registered.session),
+                );
+                CompleteRegistrationPayload {
+                    customer: Some(Customer(registered.member)),
+                    session: Some(registered.session.into()),
+                    user_errors: vec![],
+                }
+            }
+            Err(user_errors) => CompleteRegistrationPayload {
+                user_errors,
+                ..Default::default()
+            },
+        })
+    }
+
+    /// ログインIDを忘れた方: shows the login ID for the right answer.
+    async fn recover_login_id(
+        &self,
+        ctx: &Context<'_>,
+        input: RecoverLoginIdInput,
+    ) -> GqlResult<RecoverLoginIdPayload> {
+        ctx.config().service_hours.ensure_open(Utc::now())?;
+        let result = recovery::recover_login_id(
+            ctx.db(),
+            ctx.hasher(),
+            &auth::client_address(ctx),
+            ctx.config().address_failure_limit,
+            &input.portal_customer_number,
+            &input.secret_answer,
+        )
+        .await?;
+        ctx.wake_mail();
+        Ok(match result {
+            Ok(login_id) => RecoverLoginIdPayload {
+                login_id: Some(login_id),
+                user_errors: vec![],
+            },
+            Err(user_errors) => RecoverLoginIdPayload {
+                login_id: None,
+                user_errors,
+            },
+        })
+    }
+
+    /// パスワードを忘れた方: sets a new password for the right answer; every
+    /// session ends and it does not sign in.
+    async fn reset_password(
+        &self,
+        ctx: &Context<'_>,
+        input: ResetPasswordInput,
+    ) -> GqlResult<SuccessPayload> {
+        ctx.config().service_hours.ensure_open(Utc::now())?;
+        let result = recovery::reset_password(
+            ctx.db(),
+            ctx.hasher(),
+            &auth::client_address(ctx),
+            ctx.config().address_failure_limit,
+            recovery::ResetInput {
+                login_id: &input.login_id,
+                portal_customer_number: &input.portal_customer_number,
+                secret_answer: &input.secret_answer,
+                new_password: &input.new_password,
+            },
+        )
+        .await?;
+        ctx.wake_mail();
+        Ok(SuccessPayload::from(result))
+    }
+
+    /// Changes the password; other sessions end.
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        input: ChangePasswordInput,
+    ) -> GqlResult<SuccessPayload> {
+        let who = auth::member(ctx).await?;
+        let result = settings::change_password(
+            ctx.db(),
+            ctx.hasher(),
+            who,
+            &input.current_password,
+            &input.new_password,
+        )
+        .await?;
+        ctx.wake_mail();
+        Ok(SuccessPayload::from(result))
+    }
+
+    /// Starts an e-mail change: the address changes once the link mailed to
+    /// it is used (`confirmEmailChange`).
+    async fn change_email(
+        &self,
+        ctx: &Context<'_>,
+        input: ChangeEmailInput,
+    ) -> GqlResult<CustomerPayload> {
+        let who = auth::member(ctx).await?;
+        let result = settings::request_email_change(
+            ctx.db(),
+            ctx.config(),
+            ctx.hasher(),
+            who,
+            &input.current_password,
+            &input.email,
+        )
+        .await?;
+        ctx.wake_mail();
+        Ok(customer_payload(result))
+    }
+
+    /// Completes an e-mail change from the link mailed to the new address.
+    async fn confirm_email_change(
+        &self,
+        ctx: &Context<'_>,
+        input: ConfirmEmailChangeInput,
+    ) -> GqlResult<CustomerPayload> {
+        ctx.config().service_hours.ensure_open(Utc::now())?;
+        let result = settings::confirm_email_change(ctx.db(), &input.token).await?;
+        ctx.wake_mail();
+        Ok(customer_payload(result))
+    }
+
+    async fn update_notification_settings(
+        &self,
+        ctx: &Context<'_>,
+        input: NotificationSettingsInput,
+    ) -> GqlResult<UpdateNotificationSettingsPayload> {
+        let who = auth::member(ctx).await?;
+        let member = settings::update_notifications(
+            ctx.db(),
+            who,
+            input.bill_issued,
+            input.notice_published,
+        )
+        .await?;
+        Ok(UpdateNotificationSettingsPayload {
+            notification_settings: Some(NotificationSettings::of(&member)),
+            user_errors: vec![],
+        })
+    }
+
+    /// Adds another service location by its portal customer number.
+    async fn add_service_location(
+        &self,
+        ctx: &Context<'_>,
+        input: AddServiceLocationInput,
+    ) -> GqlResult<AddServiceLocationPayload> {
+        let who = auth::member(ctx).await?;
+        Ok(
+            match locations::add(ctx.db(), who, &input.portal_customer_number).await? {
+                Ok(location) => AddServiceLocationPayload {
+                    service_location: Some(ServiceLocation(location)),
+                    user_errors: vec![],
+                },
+                Err(user_errors) => AddServiceLocationPayload {
+                    service_location: None,
+                    user_errors,
+                },
+            },
+        )
+    }
+
+    /// Removes a service location (not the last one).
+    async fn remove_service_location(
+        &self,
+        ctx: &Context<'_>,
+        input: RemoveServiceLocationInput,
+    ) -> GqlResult<SuccessPayload> {
+        let who = auth::member(ctx).await?;
+        let id = input.id.parse::<i64>().ok();
+        let result =
+            locations::remove(ctx.db(), ctx.hasher(), who, id, &input.current_password).await?;
+        Ok(SuccessPayload::from(result))
+    }
+
+    /// 退会: erases the member's own data and ends every session.
+    async fn withdraw(&self, ctx: &Context<'_>, input: WithdrawInput) -> GqlResult<SuccessPayload> {
+        let who = auth::member(ctx).await?;
+        let result =
+            withdrawal::withdraw(ctx.db(), ctx.hasher(), who, &input.current_password).await?;
+        if result.is_ok() {
+            ctx.append_http_header("Set-Cookie", session::clearing_cookie(ctx.config()));
+        }
+        ctx.wake_mail();
+        Ok(SuccessPayload::from(result))
+    }
+}

@@ -1,0 +1,275 @@
+//! 会員登録, e-mail first: a provisional registration mailed as a one-time
+//! link, then the member's details and the portal customer number from the
+//! meter-reading slip, all written in one transaction.
+
+use chrono::{Duration, Utc};
+use entity::types::MemberStatus;
+use entity::{member, registration, secret_question, service_location};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, SqlErr,
+};
+
+use super::mails;
+use crate::auth::password::Hasher;
+use crate::auth::session::{self, NewSession, hash_token, new_token};
+use crate::auth::throttle::{self, Key};
+use crate::config::Config;
+use crate::domain::{
+    DisplayName, Email, LoginId, NewPassword, PortalCustomerNumber, SECRET_ANSWER_NORMALISATION,
+    normalise_secret_answer,
+};
+use crate::error::{AppResult, UserError};
+use crate::mail;
+
+/// A provisional registration is valid this long.
+pub const LINK_VALID_HOURS: i64 = 24;
+
+/// Step 1: mails a one-time link to `email` — or, if a member already uses
+/// the address, a mail saying so. The answer is the same either way.
+pub async fn request(
+    db: &DatabaseConnection,
+    config: &Config,
+    raw_email: &str,
+    agree_to_terms: bool,
+) -> AppResult<Result<(), Vec<UserError>>> {
+    let mut errors = vec![];
+    if !agree_to_terms {
+        errors.push(UserError::new(
+            Some("agreeToTerms"),
+            "TERMS_NOT_AGREED",
+            "利用規約に同意してください。",
+        ));
+    }
+    let email = match Email::parse(raw_email) {
+        Ok(email) => Some(email),
+        Err(message) => {
+            errors.push(UserError::new(Some("email"), "INVALID_EMAIL", message));
+            None
+        }
+    };
+    let Some(email) = email.filter(|_| errors.is_empty()) else {
+        return Ok(Err(errors));
+    };
+    let txn = crate::db::write_txn(db).await?;
+    // A script cannot flood one address with mails; it is told nothing.
+    let key = Key::registration_mail(email.as_str());
+    if throttle::locked_until(&txn, &key).await?.is_some() {
+        txn.rollback().await?;
+        return Ok(Ok(()));
+    }
+    throttle::record_failure(&txn, &key, throttle::REGISTRATION_MAIL).await?;
+    let taken = member::Entity::find()
+        .filter(member::Column::Email.eq(email.as_str()))
+        .filter(member::Column::Status.eq(MemberStatus::Active))
+        .one(&txn)
+        .await?
+        .is_some();
+    let outgoing = if taken {
+        mails::already_registered(email.as_str())
+    } else {
+        let token = new_token();
+        let now = Utc::now();
+        let expires_at = now + Duration::hours(LINK_VALID_HOURS);
+        registration::ActiveModel {
+            token_hash: Set(hash_token(&token)),
+            email: Set(email.as_str().to_string()),
+            created_at: Set(now),
+            expires_at: Set(expires_at),
+            used_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        let link = format!("{}/register?token={token}", config.public_url);
+        mails::registration_link(email.as_str(), &link, expires_at)
+    };
+    mail::enqueue(&txn, outgoing, None).await?;
+    txn.commit().await?;
+    Ok(Ok(()))
+}
+
+/// What step 2 asks for.
+pub struct Completion {
+    pub token: String,
+    pub login_id: String,
+    pub password: String,
+    pub portal_customer_number: String,
+    pub display_name: String,
+    pub secret_question_id: String,
+    pub secret_answer: String,
+    pub notify_bill_issued: bool,
+    pub notify_notice_published: bool,
+}
+
+/// A new member, signed in.
+pub struct Registered {
+    pub member: member::Model,
+    pub session: NewSession,
+}
+
+fn token_invalid() -> Vec<UserError> {
+    vec![UserError::new(
+        Some("token"),
+        "TOKEN_INVALID",
+        "登録用のリンクが無効か、有効期限が切れています。もう一度メールアドレスの登録からお手続きください。",
+    )]
+}
+
+/// Step 2: creates the member, links the service location and signs in —
+/// all or nothing.
+pub async fn complete(
+    db: &DatabaseConnection,
+    config: &Config,
+    hasher: &Hasher,
+    input: Completion,
+) -> AppResult<Result<Registered, Vec<UserError>>> {
+    let mut errors = vec![];
+    let login_id = LoginId::parse(&input.login_id)
+        .map_err(|m| errors.push(UserError::new(Some("loginId"), "INVALID_LOGIN_ID", m)))
+        .ok();
+    let number = PortalCustomerNumber::parse(&input.portal_customer_number)
+        .map_err(|m| {
+            errors.push(UserError::new(
+                Some("portalCustomerNumber"),
+                "INVALID_CUSTOMER_NUMBER",
+                m,
+            ))
+        })
+        .ok();
+    let personal: Vec<&str> = [
+        login_id.as_ref().map(LoginId::as_str),
+        number.as_ref().map(PortalCustomerNumber::as_str),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let password = NewPassword::parse(&input.password, &personal)
+        .map_err(|p| errors.push(UserError::new(Some("password"), p.code(), p.message())))
+        .ok();
+    let display_name = DisplayName::parse(&input.display_name)
+        .map_err(|m| {
+            errors.push(UserError::new(
+                Some("displayName"),
+                "INVALID_DISPLAY_NAME",
+                m,
+            ))
+        })
+        .ok();
+    let question = match input.secret_question_id.trim().parse::<i32>() {
+        Ok(id) => secret_question::Entity::find_by_id(id).one(db).await?,
+        Err(_) => None,
+    };
+    if question.is_none() {
+        errors.push(UserError::new(
+            Some("secretQuestionId"),
+            "INVALID_SECRET_QUESTION",
+            "秘密の質問を選んでください。",
+        ));
+    }
+    let answer = normalise_secret_answer(&input.secret_answer);
+    if answer.is_empty() || answer.chars().count() > 50 {
+        errors.push(UserError::new(
+            Some("secretAnswer"),
+            "INVALID_SECRET_ANSWER",
+            "秘密の質問の答えは1文字以上50文字以内で入力してください。",
+        ));
+    }
+    let (Some(login_id), Some(number), Some(password), Some(display_name), Some(question)) =
+        (login_id, number, password, display_name, question)
+    else {
+        return Ok(Err(errors));
+    };
+    if !errors.is_empty() {
+        return Ok(Err(errors));
+    }
+
+    let token_hash = hash_token(input.token.trim());
+    let Some(pending) = registration::Entity::find()
+        .filter(registration::Column::TokenHash.eq(token_hash.clone()))
+        .filter(registration::Column::UsedAt.is_null())
+        .filter(registration::Column::ExpiresAt.gt(Utc::now()))
+        .one(db)
+        .await?
+    else {
+        return Ok(Err(token_invalid()));
+    };
+    // The slow hashes run before the transaction, so it stays short.
+    let password_hash = hasher.hash(password.into_string()).await?;
+    let answer_hash = hasher.hash(answer).await?;
+
+    let now = Utc::now();
+    let txn = crate::db::write_txn(db).await?;
+    // The token is spent first: of two clients with one link, one wins.
+    let spent = registration::Entity::update_many()
+        .col_expr(registration::Column::UsedAt, Expr::value(now))
+        .filter(registration::Column::Id.eq(pending.id))
+        .filter(registration::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if spent.rows_affected != 1 {
+        txn.rollback().await?;
+        return Ok(Err(token_invalid()));
+    }
+    let inserted = member::ActiveModel {
+        login_id: Set(Some(login_id.as_str().to_string())),
+        password_hash: Set(Some(password_hash)),
+        display_name: Set(display_name.as_str().to_string()),
+        email: Set(Some(pending.email.clone())),
+        secret_question_id: Set(Some(question.id)),
+        secret_answer_hash: Set(Some(answer_hash)),
+        secret_answer_norm_version: Set(SECRET_ANSWER_NORMALISATION),
+        notify_bill_issued: Set(input.notify_bill_issued),
+        notify_notice_published: Set(input.notify_notice_published),
+        status: Set(MemberStatus::Active),
+        registered_at: Set(now),
+        updated_at: Set(now),
+        withdrawn_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await;
+    let member = match inserted {
+        Ok(member) => member,
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            txn.rollback().await?;
+            return Ok(Err(vec![UserError::new(
+                Some("loginId"),
+                "LOGIN_ID_TAKEN",
+                "このログインIDは既に使われています。別のログインIDを入力してください。",
+            )]));
+        }
+        Err(err) => return Err(err.into()),
+    };
+    // Only a location nobody has linked yet; an unknown number and a taken
+    // one get the same answer.
+    let linked = service_location::Entity::update_many()
+        .col_expr(service_location::Column::MemberId, Expr::value(member.id))
+        .col_expr(service_location::Column::LinkedAt, Expr::value(now))
+        .filter(service_location::Column::PortalCustomerNumber.eq(number.as_str()))
+        .filter(service_location::Column::MemberId.is_null())
+        .exec(&txn)
+        .await?;
+    if linked.rows_affected != 1 {
+        txn.rollback().await?;
+        return Ok(Err(vec![number_unavailable()]));
+    }
+    let session = session::create(&txn, config, Some(member.id), None).await?;
+    mail::enqueue(
+        &txn,
+        mails::registration_complete(&pending.email, login_id.as_str(), display_name.as_str()),
+        None,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(Registered { member, session }))
+}
+
+/// The one answer for a portal customer number that cannot be linked.
+pub fn number_unavailable() -> UserError {
+    UserError::new(
+        Some("portalCustomerNumber"),
+        "CUSTOMER_NUMBER_UNAVAILABLE",
+        "このポータルサイト用お客様番号はご登録いただけません。検針票の番号をご確認ください。",
+    )
+}

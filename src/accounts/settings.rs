@@ -1,0 +1,238 @@
+//! 会員登録情報の変更: password, e-mail (confirmed by a mailed link) and
+//! notification mails.
+
+use chrono::{Duration, Utc};
+use entity::{email_change, member};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set,
+};
+
+use super::mails;
+use crate::auth::MemberId;
+use crate::auth::password::Hasher;
+use crate::auth::session::{self, hash_token, new_token};
+use crate::auth::throttle::{self, Key};
+use crate::config::Config;
+use crate::domain::{Email, NewPassword};
+use crate::error::{AppError, AppResult, UserError};
+use crate::mail;
+
+/// An e-mail change link is valid this long.
+pub const EMAIL_LINK_VALID_HOURS: i64 = 24;
+
+/// Checks a signed-in member's current password. Wrong answers count
+/// against the account like failed sign-ins, so a stolen session cannot be
+/// used to guess it.
+pub async fn check_current_password(
+    db: &impl ConnectionTrait,
+    hasher: &Hasher,
+    member: &member::Model,
+    password: &str,
+) -> AppResult<Result<(), Vec<UserError>>> {
+    let key = member.login_id.as_deref().map(Key::login);
+    let matched = hasher
+        .verify(
+            crate::auth::service::normalise_password(password),
+            member.password_hash.clone(),
+        )
+        .await?;
+    if let Some(key) = &key
+        && throttle::locked_until(db, key).await?.is_some()
+    {
+        return Err(AppError::RateLimited);
+    }
+    if matched {
+        return Ok(Ok(()));
+    }
+    if let Some(key) = &key {
+        throttle::record_failure(db, key, throttle::LOGIN).await?;
+    }
+    Ok(Err(vec![UserError::new(
+        Some("currentPassword"),
+        "WRONG_PASSWORD",
+        "現在のパスワードが正しくありません。",
+    )]))
+}
+
+/// The member behind a session.
+pub async fn load(db: &impl ConnectionTrait, who: MemberId) -> AppResult<member::Model> {
+    super::service::member(db, who.id).await
+}
+
+pub async fn change_password(
+    db: &DatabaseConnection,
+    hasher: &Hasher,
+    who: MemberId,
+    current: &str,
+    new: &str,
+) -> AppResult<Result<(), Vec<UserError>>> {
+    let member = load(db, who).await?;
+    if let Err(errors) = check_current_password(db, hasher, &member, current).await? {
+        return Ok(Err(errors));
+    }
+    let personal: Vec<&str> = member.login_id.as_deref().into_iter().collect();
+    let password = match NewPassword::parse(new, &personal) {
+        Ok(p) => p,
+        Err(p) => {
+            return Ok(Err(vec![UserError::new(
+                Some("newPassword"),
+                p.code(),
+                p.message(),
+            )]));
+        }
+    };
+    let hash = hasher.hash(password.into_string()).await?;
+    let txn = crate::db::write_txn(db).await?;
+    member::Entity::update_many()
+        .col_expr(member::Column::PasswordHash, Expr::value(Some(hash)))
+        .col_expr(member::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(member::Column::Id.eq(member.id))
+        .exec(&txn)
+        .await?;
+    session::revoke_member_sessions(&txn, member.id, Some(who.session_id)).await?;
+    if let Some(email) = &member.email {
+        mail::enqueue(
+            &txn,
+            mails::password_changed(email, &member.display_name),
+            None,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(Ok(()))
+}
+
+/// Starts an e-mail change: the new address gets a confirmation link, the
+/// old one is told. The address changes only once the link is used.
+pub async fn request_email_change(
+    db: &DatabaseConnection,
+    config: &Config,
+    hasher: &Hasher,
+    who: MemberId,
+    current: &str,
+    raw_email: &str,
+) -> AppResult<Result<member::Model, Vec<UserError>>> {
+    let member = load(db, who).await?;
+    if let Err(errors) = check_current_password(db, hasher, &member, current).await? {
+        return Ok(Err(errors));
+    }
+    let email = match Email::parse(raw_email) {
+        Ok(e) => e,
+        Err(m) => return Ok(Err(vec![UserError::new(Some("email"), "INVALID_EMAIL", m)])),
+    };
+    if member.email.as_deref() == Some(email.as_str()) {
+        return Ok(Err(vec![UserError::new(
+            Some("email"),
+            "SAME_EMAIL",
+            "現在と同じメールアドレスです。",
+        )]));
+    }
+    let token = new_token();
+    let now = Utc::now();
+    let expires_at = now + Duration::hours(EMAIL_LINK_VALID_HOURS);
+    let txn = crate::db::write_txn(db).await?;
+    email_change::ActiveModel {
+        token_hash: Set(hash_token(&token)),
+        member_id: Set(member.id),
+        new_email: Set(email.as_str().to_string()),
+        created_at: Set(now),
+        expires_at: Set(expires_at),
+        used_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let link = format!("{}/email/confirm?token={token}", config.public_url);
+    mail::enqueue(
+        &txn,
+        mails::email_change_confirm(email.as_str(), &member.display_name, &link, expires_at),
+        None,
+    )
+    .await?;
+    if let Some(old) = &member.email {
+        mail::enqueue(
+            &txn,
+            mails::email_change_requested(old, &member.display_name),
+            None,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(Ok(member))
+}
+
+/// Completes an e-mail change from the mailed link.
+pub async fn confirm_email_change(
+    db: &DatabaseConnection,
+    token: &str,
+) -> AppResult<Result<member::Model, Vec<UserError>>> {
+    let invalid = || {
+        vec![UserError::new(
+            Some("token"),
+            "TOKEN_INVALID",
+            "確認用のリンクが無効か、有効期限が切れています。",
+        )]
+    };
+    let now = Utc::now();
+    let txn = crate::db::write_txn(db).await?;
+    let Some(change) = email_change::Entity::find()
+        .filter(email_change::Column::TokenHash.eq(hash_token(token.trim())))
+        .filter(email_change::Column::UsedAt.is_null())
+        .filter(email_change::Column::ExpiresAt.gt(now))
+        .one(&txn)
+        .await?
+    else {
+        txn.rollback().await?;
+        return Ok(Err(invalid()));
+    };
+    let spent = email_change::Entity::update_many()
+        .col_expr(email_change::Column::UsedAt, Expr::value(now))
+        .filter(email_change::Column::Id.eq(change.id))
+        .filter(email_change::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if spent.rows_affected != 1 {
+        txn.rollback().await?;
+        return Ok(Err(invalid()));
+    }
+    member::Entity::update_many()
+        .col_expr(
+            member::Column::Email,
+            Expr::value(Some(change.new_email.clone())),
+        )
+        .col_expr(member::Column::UpdatedAt, Expr::value(now))
+        .filter(member::Column::Id.eq(change.member_id))
+        .filter(member::Column::Status.eq(entity::types::MemberStatus::Active))
+        .exec(&txn)
+        .await?;
+    let member = super::service::member(&txn, change.member_id).await?;
+    mail::enqueue(
+        &txn,
+        mails::email_changed(&change.new_email, &member.display_name),
+        None,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(member))
+}
+
+pub async fn update_notifications(
+    db: &DatabaseConnection,
+    who: MemberId,
+    bill_issued: bool,
+    notice_published: bool,
+) -> AppResult<member::Model> {
+    member::Entity::update_many()
+        .col_expr(member::Column::NotifyBillIssued, Expr::value(bill_issued))
+        .col_expr(
+            member::Column::NotifyNoticePublished,
+            Expr::value(notice_published),
+        )
+        .col_expr(member::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(member::Column::Id.eq(who.id))
+        .exec(db)
+        .await?;
+    load(db, who).await
+}
