@@ -59,6 +59,9 @@ pub struct Config {
     /// `PORTAL_TRUST_FORWARDED_FOR`: take the client address from the last
     /// `X-Forwarded-For` entry (behind a reverse proxy); default `false`.
     pub trust_forwarded_for: bool,
+    /// `PORTAL_INTROSPECTION`: `all` (default) lets every client read the
+    /// schema; `staff` (for production) only signed-in staff.
+    pub introspection_for_staff_only: bool,
     /// `PORTAL_ADDRESS_FAILURE_LIMIT`: failed sign-in or recovery attempts
     /// one client address may make in 15 minutes; default 50.
     pub address_failure_limit: u32,
@@ -180,6 +183,11 @@ impl Config {
             mail_from,
             mail_retry_seconds: number("PORTAL_MAIL_RETRY_SECONDS", "30", 1, 3600)? as u32,
             trust_forwarded_for: boolean("PORTAL_TRUST_FORWARDED_FOR", "false")?,
+            introspection_for_staff_only: match get("PORTAL_INTROSPECTION", "all") {
+                (_, v) if v == "all" => false,
+                (_, v) if v == "staff" => true,
+                raw => return Err(parse(raw, "expected all or staff")),
+            },
             address_failure_limit: number("PORTAL_ADDRESS_FAILURE_LIMIT", "50", 1, 1_000_000)?
                 as u32,
         })

@@ -301,6 +301,24 @@ impl NewPassword {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Yen(pub i64);
 
+/// Grouped by thousands, as amounts are printed: `10,296`.
+impl std::fmt::Display for Yen {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let digits = self.0.unsigned_abs().to_string();
+        let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+        if self.0 < 0 {
+            out.push('-');
+        }
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        f.write_str(&out)
+    }
+}
+
 impl std::ops::Add for Yen {
     type Output = Yen;
     fn add(self, rhs: Yen) -> Yen {
@@ -426,6 +444,14 @@ mod tests {
         ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn yen_amounts_are_grouped_by_thousands() {
+        assert_eq!(Yen(10_296).to_string(), "10,296");
+        assert_eq!(Yen(999).to_string(), "999");
+        assert_eq!(Yen(1_234_567).to_string(), "1,234,567");
+        assert_eq!(Yen(-1_500).to_string(), "-1,500");
     }
 
     #[test]

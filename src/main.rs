@@ -1,32 +1,38 @@
-//! `water-portal`: serves the portal (no arguments), or prints the schema
-//! (`water-portal schema`).
+//! `water-portal`: serves the portal (no arguments), prints the schema,
+//! manages staff accounts, or imports the billing system's feed.
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use tracing_subscriber::EnvFilter;
 use water_portal::config::Config;
-use water_portal::startup::Application;
+use water_portal::startup::{Application, open_database};
+
+const USAGE: &str = "usage: water-portal [serve]\n       water-portal schema\n       water-portal staff add|disable|list …\n       water-portal import DIR";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        None | Some("serve") => serve(),
-        Some("schema") => {
-            print!("{}", water_portal::graphql::sdl());
-            ExitCode::SUCCESS
-        }
-        Some(other) => {
-            eprintln!("unknown command {other:?}\nusage: water-portal [serve | schema]");
-            ExitCode::from(2)
-        }
+    let command = args.first().cloned();
+    let command = command.as_deref();
+    if command == Some("schema") {
+        print!("{}", water_portal::graphql::sdl());
+        return ExitCode::SUCCESS;
     }
-}
-
-fn serve() -> ExitCode {
+    if !matches!(command, None | Some("serve" | "staff" | "import")) {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    }
+    // The server logs what it does; the tools print their own results.
+    let default_level = if matches!(command, Some("staff" | "import")) {
+        "warn"
+    } else {
+        "info"
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level)),
         )
+        .with_writer(std::io::stderr)
         .init();
     let config = match Config::from_env() {
         Ok(config) => config,
@@ -43,19 +49,54 @@ fn serve() -> ExitCode {
         }
     };
     runtime.block_on(async {
-        let app = match Application::build(config).await {
-            Ok(app) => app,
-            Err(err) => {
-                tracing::error!(%err, "cannot start");
-                return ExitCode::FAILURE;
-            }
-        };
-        match app.run_until_stopped().await {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(err) => {
-                tracing::error!(%err, "server failed");
-                ExitCode::FAILURE
-            }
+        match command {
+            Some("staff") | Some("import") => tool(config, &args).await,
+            _ => serve(config).await,
         }
     })
+}
+
+async fn serve(config: Config) -> ExitCode {
+    let app = match Application::build(config).await {
+        Ok(app) => app,
+        Err(err) => {
+            tracing::error!(%err, "cannot start");
+            return ExitCode::FAILURE;
+        }
+    };
+    match app.run_until_stopped().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!(%err, "server failed");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The command-line tools: they use the database, never the network.
+async fn tool(config: Config, args: &[String]) -> ExitCode {
+    let db = match open_database(&config, Arc::default()).await {
+        Ok(db) => db,
+        Err(err) => {
+            eprintln!("{err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = match args[0].as_str() {
+        "staff" => water_portal::support::cli::run(&db, &args[1..]).await,
+        _ => match args.get(1..) {
+            Some([dir]) => water_portal::import::run_cli(&db, std::path::Path::new(dir)).await,
+            _ => Err(USAGE.to_string()),
+        },
+    };
+    match result {
+        Ok(text) => {
+            println!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(text) => {
+            eprintln!("{text}");
+            ExitCode::FAILURE
+        }
+    }
 }

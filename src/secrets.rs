@@ -3,6 +3,7 @@
 
 use chrono::Utc;
 use entity::app_secret;
+use hmac::{Hmac, Mac};
 use rand::RngCore as _;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ConnectionTrait, EntityTrait, Set};
@@ -15,6 +16,8 @@ use crate::error::{AppError, AppResult};
 pub struct Secrets {
     /// Picks the decoy secret question for numbers without a member.
     decoy_key: Vec<u8>,
+    /// Signs document download links (keyed once, cloned per use).
+    link_mac: Hmac<Sha256>,
 }
 
 impl std::fmt::Debug for Secrets {
@@ -28,6 +31,8 @@ impl Secrets {
     pub async fn load(db: &impl ConnectionTrait) -> AppResult<Self> {
         Ok(Self {
             decoy_key: load_or_create(db, "decoy_question").await?,
+            link_mac: Hmac::new_from_slice(&load_or_create(db, "document_links").await?)
+                .map_err(|e| AppError::internal(std::io::Error::other(e.to_string())))?,
         })
     }
 
@@ -38,6 +43,24 @@ impl Secrets {
         hasher.update(&self.decoy_key);
         hasher.update(value.as_bytes());
         hasher.finalize().into()
+    }
+}
+
+impl Secrets {
+    fn link_mac(&self, message: &str) -> Hmac<Sha256> {
+        let mut mac = self.link_mac.clone();
+        mac.update(message.as_bytes());
+        mac
+    }
+
+    /// The signature of a download link: document, member, expiry.
+    pub fn sign_link(&self, message: &str) -> String {
+        hex::encode(self.link_mac(message).finalize().into_bytes())
+    }
+
+    /// Whether `signature` is the link's, compared in constant time.
+    pub fn verify_link(&self, message: &str, signature: &str) -> bool {
+        hex::decode(signature).is_ok_and(|sig| self.link_mac(message).verify_slice(&sig).is_ok())
     }
 }
 

@@ -48,15 +48,7 @@ pub struct Application {
 impl Application {
     pub async fn build(config: Config) -> Result<Self, StartError> {
         let metrics = Arc::new(Metrics::default());
-        let db = db::connect(&config, metrics.clone()).await?;
-        if let (Some(schema), DatabaseBackend::Postgres) =
-            (&config.database_schema, db.get_database_backend())
-        {
-            // The name was checked to be [A-Za-z0-9_] when read.
-            db.execute_unprepared(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
-                .await?;
-        }
-        Migrator::up(&db, None).await?;
+        let db = open_database(&config, metrics.clone()).await?;
         if config.demo_data
             && let Some(summary) = demo::seed_if_empty(&db, config.demo_locations).await?
         {
@@ -118,6 +110,24 @@ impl Application {
         tracing::info!("stopped");
         Ok(())
     }
+}
+
+/// Connects and brings the schema up to date (for the server and the
+/// command-line tools alike).
+pub async fn open_database(
+    config: &Config,
+    metrics: Arc<Metrics>,
+) -> Result<DatabaseConnection, StartError> {
+    let db = db::connect(config, metrics).await?;
+    if let (Some(schema), DatabaseBackend::Postgres) =
+        (&config.database_schema, db.get_database_backend())
+    {
+        // The name was checked to be [A-Za-z0-9_] when read.
+        db.execute_unprepared(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
+            .await?;
+    }
+    Migrator::up(&db, None).await?;
+    Ok(db)
 }
 
 async fn shutdown_signal() {

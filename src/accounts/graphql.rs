@@ -9,6 +9,7 @@ use super::service;
 use crate::auth;
 use crate::billing::graphql::{Bill, UsagePoint, bills_connection, parse_id};
 use crate::billing::service as billing;
+use crate::documents::graphql::{Document, documents_connection};
 use crate::error::{AppError, GqlResult};
 use crate::graphql::AppContext;
 use crate::portal::{SecretQuestion, greeting};
@@ -62,6 +63,15 @@ impl Customer {
     async fn service_locations(&self, ctx: &Context<'_>) -> GqlResult<Vec<ServiceLocation>> {
         let rows = service::locations_of(ctx.db(), self.0.id).await?;
         Ok(rows.into_iter().map(ServiceLocation).collect())
+    }
+    /// 書類: documents about all the member's locations, newest first.
+    async fn documents(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> GqlResult<Connection<String, Document>> {
+        Ok(documents_connection(ctx, self.0.id, first, after).await?)
     }
     async fn secret_question(&self, ctx: &Context<'_>) -> GqlResult<Option<SecretQuestion>> {
         let Some(id) = self.0.secret_question_id else {

@@ -29,6 +29,14 @@ impl RequestAuth {
             principal: OnceCell::new(),
         }
     }
+
+    /// Credentials already resolved by the HTTP edge.
+    pub fn resolved(token: Option<String>, principal: Option<Principal>) -> Self {
+        Self {
+            token,
+            principal: OnceCell::new_with(Some(principal)),
+        }
+    }
 }
 
 /// The address a request came from (the peer, or the last
@@ -77,6 +85,29 @@ pub async fn member(ctx: &async_graphql::Context<'_>) -> AppResult<MemberId> {
             session_id,
         }),
         Some(Principal::Staff { .. }) => Err(AppError::Forbidden),
+        None => Err(AppError::Unauthenticated),
+    }
+}
+
+/// A signed-in staff account, as resolvers see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StaffId {
+    pub id: i64,
+    pub session_id: i64,
+}
+
+/// The signed-in staff account; members are FORBIDDEN, no session is
+/// UNAUTHENTICATED. Staff work outside the portal's hours too.
+pub async fn staff(ctx: &async_graphql::Context<'_>) -> AppResult<StaffId> {
+    match principal(ctx).await? {
+        Some(Principal::Staff {
+            staff_id,
+            session_id,
+        }) => Ok(StaffId {
+            id: staff_id,
+            session_id,
+        }),
+        Some(Principal::Member { .. }) => Err(AppError::Forbidden),
         None => Err(AppError::Unauthenticated),
     }
 }

@@ -1,8 +1,8 @@
 //! Signing in and out.
 
 use chrono::{DateTime, Utc};
-use entity::member;
 use entity::types::MemberStatus;
+use entity::{member, staff};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use unicode_normalization::UnicodeNormalization as _;
 
@@ -79,6 +79,58 @@ pub async fn login(
             )
             .await?;
             Ok(LoginOutcome::InvalidCredentials)
+        }
+    }
+}
+
+/// What a staff sign-in came to.
+pub enum StaffLoginOutcome {
+    SignedIn { session: NewSession },
+    InvalidCredentials,
+    Locked { until: DateTime<Utc> },
+}
+
+/// Checks a staff account's login ID and password (disabled accounts never
+/// match) and starts a staff session.
+pub async fn staff_login(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    hasher: &Hasher,
+    client: &str,
+    raw_login_id: &str,
+    password: &str,
+) -> AppResult<StaffLoginOutcome> {
+    let address_key = Key::address("staff-login", client);
+    if throttle::locked_until(db, &address_key).await?.is_some() {
+        return Err(AppError::RateLimited);
+    }
+    let login_id = normalise(raw_login_id);
+    let key = Key::staff_login(&login_id.chars().take(100).collect::<String>());
+    let found = staff::Entity::find()
+        .filter(staff::Column::LoginId.eq(login_id.as_str()))
+        .filter(staff::Column::Disabled.eq(false))
+        .one(db)
+        .await?;
+    let stored = found.as_ref().map(|s| s.password_hash.clone());
+    let matched = hasher.verify(normalise_password(password), stored).await?;
+    if let Some(until) = throttle::locked_until(db, &key).await? {
+        return Ok(StaffLoginOutcome::Locked { until });
+    }
+    match found {
+        Some(account) if matched => {
+            throttle::clear(db, &key).await?;
+            let session = session::create(db, config, None, Some(account.id)).await?;
+            Ok(StaffLoginOutcome::SignedIn { session })
+        }
+        _ => {
+            throttle::record_failure(db, &key, throttle::LOGIN).await?;
+            throttle::record_failure(
+                db,
+                &address_key,
+                throttle::per_address(config.address_failure_limit),
+            )
+            .await?;
+            Ok(StaffLoginOutcome::InvalidCredentials)
         }
     }
 }

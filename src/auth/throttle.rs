@@ -19,6 +19,10 @@ impl Key {
     pub fn login(login_id: &str) -> Self {
         Self(format!("login:{login_id}"))
     }
+    /// Sign-ins to one staff account.
+    pub fn staff_login(login_id: &str) -> Self {
+        Self(format!("staff-login:{login_id}"))
+    }
     /// Secret-question answers for one portal customer number.
     pub fn recovery(portal_customer_number: &str) -> Self {
         Self(format!("recovery:{portal_customer_number}"))

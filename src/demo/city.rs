@@ -4,14 +4,15 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use chrono_tz::Asia::Tokyo;
 use entity::types::{MemberStatus, PaymentMethod, PaymentStatus, UseType};
 use entity::{
-    bill, bill_line_item, data_import, member, meter_reading, notice, notice_read,
+    bill, bill_line_item, data_import, document, member, meter_reading, notice, notice_read,
     service_location, staff,
 };
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
+use sha2::{Digest, Sha256};
 
 use super::{Summary, month_end};
 use crate::billing::tariff;
-use crate::domain::{CubicMeters, PortalCustomerNumber};
+use crate::domain::{CubicMeters, PortalCustomerNumber, Yen};
 use crate::error::AppResult;
 
 pub const DEMO_LOGIN_ID: &str = "demo";
@@ -139,6 +140,7 @@ pub struct City {
     line_items: Vec<bill_line_item::ActiveModel>,
     notices: Vec<notice::ActiveModel>,
     notice_reads: Vec<notice_read::ActiveModel>,
+    documents: Vec<document::ActiveModel>,
     staff: staff::ActiveModel,
     import: data_import::ActiveModel,
 }
@@ -152,6 +154,7 @@ impl City {
             bills: self.bills.len(),
             line_items: self.line_items.len(),
             notices: self.notices.len(),
+            documents: self.documents.len(),
         }
     }
 
@@ -163,6 +166,7 @@ impl City {
         insert_all(db, self.line_items).await?;
         insert_all(db, self.notices).await?;
         insert_all(db, self.notice_reads).await?;
+        insert_all(db, self.documents).await?;
         insert_all(db, vec![self.staff]).await?;
         insert_all(db, vec![self.import]).await?;
         Ok(())
@@ -227,6 +231,7 @@ pub fn build(count: usize, today: NaiveDate, now: DateTime<Utc>, hashes: [String
         line_items: vec![],
         notices: vec![],
         notice_reads: vec![],
+        documents: vec![],
         staff: staff::ActiveModel {
             id: Set(1),
             login_id: Set(super::STAFF_LOGIN_ID.into()),
@@ -318,9 +323,12 @@ pub fn build(count: usize, today: NaiveDate, now: DateTime<Utc>, hashes: [String
             _ => None,
         };
         let parity = (i % 2) as i16;
+        let customer_number = format!("{:010}", 3_100_000_001u64 + i as u64);
+        let location_address = address.clone();
+        let location_holder = holder.clone();
         city.locations.push(service_location::ActiveModel {
             id: Set(location_id),
-            customer_number: Set(format!("{:010}", 3_100_000_001u64 + i as u64)),
+            customer_number: Set(customer_number.clone()),
             portal_customer_number: Set(portal_number(i).as_str().to_string()),
             holder_name: Set(holder),
             address: Set(address),
@@ -351,6 +359,8 @@ pub fn build(count: usize, today: NaiveDate, now: DateTime<Utc>, hashes: [String
         let overdue_location = i == 1 || i % 97 == 50;
         let latest = latest_reading_month(today, parity);
         let mut meter = rng.range(100, 3000) as i32;
+        let mut latest_bill: Option<(String, i32, i64, NaiveDate, NaiveDate)> = None;
+        let mut overdue_bill: Option<(String, i64, NaiveDate)> = None;
         for k in 0..PERIODS {
             let index = latest - 2 * (PERIODS - 1 - k);
             let (y, m) = month_of(index);
@@ -398,6 +408,18 @@ pub fn build(count: usize, today: NaiveDate, now: DateTime<Utc>, hashes: [String
                 };
                 (PaymentStatus::Paid, Some(paid))
             };
+            if is_latest {
+                latest_bill = Some((
+                    format!("{y:04}-{m:02}"),
+                    usage,
+                    charges.amount().0,
+                    read_on,
+                    due_date,
+                ));
+            }
+            if status == PaymentStatus::Overdue {
+                overdue_bill = Some((format!("{y:04}-{m:02}"), charges.amount().0, due_date));
+            }
             bill_id += 1;
             city.bills.push(bill::ActiveModel {
                 id: Set(bill_id),
@@ -428,10 +450,94 @@ pub fn build(count: usize, today: NaiveDate, now: DateTime<Utc>, hashes: [String
                 });
             }
         }
+        if member_id.is_some() {
+            let who = format!("{location_holder} 様");
+            let number = format!("お客様番号: {customer_number}");
+            if let Some((month, usage, amount, read_on, due)) = latest_bill {
+                let lines = vec![
+                    who.clone(),
+                    number.clone(),
+                    format!("給水場所: {location_address}"),
+                    format!("検針日: {}", read_on.format("%Y-%m-%d")),
+                    format!("今回ご使用水量: {usage} m³（2か月分）"),
+                    format!("ご請求金額: {} 円", Yen(amount)),
+                    format!("お支払期限: {}", due.format("%Y-%m-%d")),
+                ];
+                city.documents.push(pdf_document(
+                    location_id,
+                    "meter_reading",
+                    &format!("検針のお知らせ（{month}）"),
+                    read_on,
+                    &lines,
+                    now,
+                ));
+            }
+            if let Some((month, amount, due)) = overdue_bill {
+                let lines = vec![
+                    who.clone(),
+                    number.clone(),
+                    format!("{month}分のご請求 {} 円について、", Yen(amount)),
+                    format!(
+                        "お支払期限（{}）を過ぎてもお支払いが確認できていません。",
+                        due.format("%Y-%m-%d")
+                    ),
+                    "お早めにお支払いくださいますようお願いいたします。".to_string(),
+                ];
+                city.documents.push(pdf_document(
+                    location_id,
+                    "payment_reminder",
+                    "未納のお知らせ",
+                    due + Duration::days(10),
+                    &lines,
+                    now,
+                ));
+            }
+            if i == 0 {
+                let lines = vec![
+                    who,
+                    number,
+                    "水道料金および下水道使用料を改定します。".to_string(),
+                    "改定後の料金は、次回検針分から適用します。".to_string(),
+                    "詳しくは上下水道局ホームページをご覧ください。".to_string(),
+                ];
+                city.documents.push(pdf_document(
+                    location_id,
+                    "tariff_change",
+                    "料金改定のお知らせ",
+                    today - Duration::days(20),
+                    &lines,
+                    now,
+                ));
+            }
+        }
     }
 
     add_notices(&mut city, now);
     city
+}
+
+fn pdf_document(
+    location_id: i64,
+    kind: &str,
+    title: &str,
+    issued_on: NaiveDate,
+    lines: &[String],
+    now: DateTime<Utc>,
+) -> document::ActiveModel {
+    let content = crate::documents::pdf::render(&crate::documents::pdf::PdfNotice { title, lines });
+    document::ActiveModel {
+        external_id: Set(None),
+        service_location_id: Set(location_id),
+        kind: Set(kind.to_string()),
+        title: Set(title.to_string()),
+        issued_on: Set(issued_on),
+        content_type: Set("application/pdf".into()),
+        size_bytes: Set(content.len() as i64),
+        sha256: Set(hex::encode(Sha256::digest(&content))),
+        content: Set(content),
+        created_at: Set(now),
+        ..Default::default()
+    }
 }
 
 /// The portal customer number of the `i`-th demo location: spread out so

@@ -25,6 +25,7 @@ pub struct Summary {
     pub bills: usize,
     pub line_items: usize,
     pub notices: usize,
+    pub documents: usize,
 }
 
 /// Fills an empty database with the demo city; a database that already has

@@ -21,6 +21,7 @@ use crate::mail::MailWorker;
 use crate::notices::graphql::{NoticeMutation, NoticeQuery};
 use crate::portal::PortalQuery;
 use crate::secrets::Secrets;
+use crate::support::graphql::{SupportMutation, SupportQuery};
 
 /// What every resolver may use; one per running service.
 #[derive(Clone)]
@@ -41,11 +42,17 @@ pub struct QueryRoot(
     RecoveryQuery,
     BillingQuery,
     NoticeQuery,
+    SupportQuery,
 );
 
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(AuthMutation, AccountMutation, NoticeMutation);
+pub struct MutationRoot(
+    AuthMutation,
+    AccountMutation,
+    NoticeMutation,
+    SupportMutation,
+);
 
 pub type PortalSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 

@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::HttpState;
-use crate::auth::session::token_from_headers;
+use crate::auth::session::{self, Principal, token_from_headers};
 use crate::auth::{ClientAddress, RequestAuth};
 use crate::graphql::loaders::Loaders;
 
@@ -132,8 +132,28 @@ async fn execute(
     {
         return refuse(StatusCode::BAD_REQUEST, "クエリが大きすぎます。");
     }
+    let token = token_from_headers(headers);
+    // With introspection for staff only, the session is needed up front.
+    let auth = if state.app.config.introspection_for_staff_only {
+        let principal = match &token {
+            Some(t) => match session::resolve(&state.app.db, &state.app.config, t).await {
+                Ok(principal) => principal,
+                Err(err) => {
+                    tracing::error!(error = ?err, "session lookup failed");
+                    None
+                }
+            },
+            None => None,
+        };
+        if !matches!(principal, Some(Principal::Staff { .. })) {
+            request = request.disable_introspection();
+        }
+        RequestAuth::resolved(token, principal)
+    } else {
+        RequestAuth::new(token)
+    };
     let request = request
-        .data(RequestAuth::new(token_from_headers(headers)))
+        .data(auth)
         .data(client_address(state, peer, headers))
         .data(Loaders::new(&state.app.db));
     let mut response = state.schema.execute(request).await;

@@ -30,6 +30,7 @@ pub fn router(state: HttpState) -> Router {
         .route("/playground", get(playground::index))
         .route("/playground/assets/{file}", get(playground::asset))
         .route("/playground/operations/{file}", get(playground::operation))
+        .route("/documents/{id}", get(crate::documents::download::download))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -21,6 +21,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: DatabaseConnection,
     pub mail_dir: std::path::PathBuf,
+    /// The database settings, for running the command-line tools on it.
+    pub db_env: Vec<(String, String)>,
     sqlite_file: Option<std::path::PathBuf>,
 }
 
@@ -89,6 +91,11 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
         env.retain(|(key, _)| key != k);
         env.push((k.to_string(), v.to_string()));
     }
+    let db_env: Vec<(String, String)> = env
+        .iter()
+        .filter(|(k, _)| k.starts_with("DATABASE_"))
+        .cloned()
+        .collect();
     let config =
         Config::from_lookup(|name| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
             .expect("test configuration is valid");
@@ -101,8 +108,16 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
         client: reqwest::Client::new(),
         db,
         mail_dir,
+        db_env,
         sqlite_file,
     }
+}
+
+/// What a command-line run printed.
+pub struct ToolRun {
+    pub success: bool,
+    pub stdout: String,
+    pub stderr: String,
 }
 
 /// A mail as the mail directory holds it, decoded.
@@ -295,6 +310,61 @@ impl TestApp {
         row.try_get_by_index::<i64>(0)
             .or_else(|_| row.try_get_by_index::<i32>(0).map(i64::from))
             .expect("an integer")
+    }
+
+    /// Runs `water-portal ARGS` on this test's database, with `stdin` as
+    /// its standard input.
+    pub async fn tool(&self, args: &[&str], stdin: &str) -> ToolRun {
+        use std::io::Write as _;
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        let env = self.db_env.clone();
+        let stdin = stdin.to_string();
+        tokio::task::spawn_blocking(move || {
+            let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_water-portal"))
+                .args(&args)
+                .envs(env)
+                .env_remove("PORTAL_STAFF_PASSWORD")
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("tool starts");
+            if let Some(mut input) = child.stdin.take() {
+                input.write_all(stdin.as_bytes()).expect("stdin");
+            }
+            let out = child.wait_with_output().expect("tool ends");
+            ToolRun {
+                success: out.status.success(),
+                stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+                stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            }
+        })
+        .await
+        .expect("tool task")
+    }
+
+    /// Signs a staff account in and returns the session token.
+    pub async fn staff_login(&self, login_id: &str, password: &str) -> Option<String> {
+        let res = self
+            .op(
+                &operations("support.graphql"),
+                "StaffLogin",
+                json!({ "loginId": login_id, "password": password }),
+                None,
+            )
+            .await;
+        res.data()["staffLogin"]["session"]["token"]
+            .as_str()
+            .map(str::to_string)
+    }
+
+    /// GET `path` with optional bearer token.
+    pub async fn get(&self, path: &str, token: Option<&str>) -> reqwest::Response {
+        let mut req = self.client.get(self.url(path));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        req.send().await.expect("request sent")
     }
 
     /// Every mail delivered so far.

@@ -5,10 +5,13 @@
 mod auth;
 mod billing;
 mod dashboard;
+mod documents;
 mod edge;
 mod helpers;
+mod import;
 mod mail;
 mod membership;
 mod notices;
 mod portal;
 mod schema;
+mod support;

@@ -1,0 +1,633 @@
+//! Writing a checked feed: upserts by the billing system's keys, so the
+//! same files twice change nothing, then the notification mails for what
+//! is new. Runs inside the caller's transaction.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{NaiveDate, Utc};
+use chrono_tz::Asia::Tokyo;
+use entity::types::PaymentStatus;
+use entity::{bill, bill_line_item, meter_reading, notice, service_location};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+
+use super::parse::{self, Feed, RowError};
+use super::{Summary, notify};
+use crate::documents::storage::{self, NewDocument, Stored};
+use crate::error::AppResult;
+
+/// Rows per multi-row INSERT and per IN (…) list.
+const CHUNK: usize = 400;
+
+fn row_error(file: &'static str, line: u64, field: &str, message: String) -> RowError {
+    RowError {
+        file,
+        line,
+        field: field.into(),
+        message,
+    }
+}
+
+async fn insert_chunked<A>(db: &impl ConnectionTrait, rows: Vec<A>) -> AppResult<()>
+where
+    A: ActiveModelTrait + Send,
+{
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<A> = rows.by_ref().take(CHUNK).collect();
+        A::Entity::insert_many(chunk)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Locations by customer number, for the numbers given.
+async fn locations_by_number(
+    db: &impl ConnectionTrait,
+    numbers: &HashSet<String>,
+) -> AppResult<HashMap<String, service_location::Model>> {
+    let numbers: Vec<&String> = numbers.iter().collect();
+    let mut found = HashMap::new();
+    for chunk in numbers.chunks(CHUNK) {
+        let rows = service_location::Entity::find()
+            .filter(
+                service_location::Column::CustomerNumber.is_in(chunk.iter().map(|s| s.as_str())),
+            )
+            .all(db)
+            .await?;
+        found.extend(rows.into_iter().map(|r| (r.customer_number.clone(), r)));
+    }
+    Ok(found)
+}
+
+/// Bills of the given locations in the given months, by (location, month).
+async fn bills_by_key(
+    db: &impl ConnectionTrait,
+    location_ids: &[i64],
+    months: &HashSet<String>,
+) -> AppResult<HashMap<(i64, String), bill::Model>> {
+    let mut found = HashMap::new();
+    if months.is_empty() {
+        return Ok(found);
+    }
+    for chunk in location_ids.chunks(CHUNK) {
+        let rows = bill::Entity::find()
+            .filter(bill::Column::ServiceLocationId.is_in(chunk.iter().copied()))
+            .filter(bill::Column::BillingMonth.is_in(months.iter().map(String::as_str)))
+            .all(db)
+            .await?;
+        found.extend(
+            rows.into_iter()
+                .map(|b| ((b.service_location_id, b.billing_month.clone()), b)),
+        );
+    }
+    Ok(found)
+}
+
+async fn readings_by_key(
+    db: &impl ConnectionTrait,
+    location_ids: &[i64],
+    dates: &HashSet<NaiveDate>,
+) -> AppResult<HashMap<(i64, NaiveDate), meter_reading::Model>> {
+    let mut found = HashMap::new();
+    if dates.is_empty() {
+        return Ok(found);
+    }
+    for chunk in location_ids.chunks(CHUNK) {
+        let rows = meter_reading::Entity::find()
+            .filter(meter_reading::Column::ServiceLocationId.is_in(chunk.iter().copied()))
+            .filter(meter_reading::Column::ReadOn.is_in(dates.iter().copied()))
+            .all(db)
+            .await?;
+        found.extend(
+            rows.into_iter()
+                .map(|r| ((r.service_location_id, r.read_on), r)),
+        );
+    }
+    Ok(found)
+}
+
+/// Applies the feed; returns what changed, or the rows that refer to
+/// something that exists neither in the feed nor in the database.
+pub async fn apply(
+    db: &impl ConnectionTrait,
+    feed: Feed,
+) -> AppResult<Result<Summary, Vec<RowError>>> {
+    let mut summary = Summary::default();
+    let numbers = feed.customer_numbers();
+    let mut locations = locations_by_number(db, &numbers).await?;
+
+    // References first: nothing is written if one is missing.
+    let mut errors = vec![];
+    let in_feed: HashSet<&str> = feed
+        .locations
+        .iter()
+        .map(|l| l.customer_number.as_str())
+        .collect();
+    let known = |n: &str| in_feed.contains(n) || locations.contains_key(n);
+    let mut check = |file: &'static str, line: u64, number: &str| {
+        if !known(number) {
+            errors.push(row_error(
+                file,
+                line,
+                "customer_number",
+                format!("no service location {number}"),
+            ));
+        }
+    };
+    for r in &feed.readings {
+        check(parse::READINGS, r.line, &r.customer_number);
+    }
+    for r in &feed.bills {
+        check(parse::BILLS, r.line, &r.customer_number);
+    }
+    for r in &feed.line_items {
+        check(parse::LINE_ITEMS, r.line, &r.customer_number);
+    }
+    for r in &feed.payments {
+        check(parse::PAYMENTS, r.line, &r.customer_number);
+    }
+    for r in &feed.notices {
+        if let Some(n) = &r.customer_number {
+            check(parse::NOTICES, r.line, n);
+        }
+    }
+    for r in &feed.documents {
+        check(parse::DOCUMENTS, r.line, &r.customer_number);
+    }
+    // A portal customer number may not move to another contract.
+    for row in &feed.locations {
+        if let Some(existing) = locations.get(&row.customer_number)
+            && existing.portal_customer_number != row.portal_customer_number
+        {
+            errors.push(row_error(
+                parse::LOCATIONS,
+                row.line,
+                "portal_customer_number",
+                "differs from the one already issued for this customer number".into(),
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Ok(Err(errors));
+    }
+
+    // Service locations.
+    let now = Utc::now();
+    let mut new_locations = vec![];
+    for row in &feed.locations {
+        match locations.get(&row.customer_number) {
+            Some(old)
+                if old.holder_name == row.holder_name
+                    && old.address == row.address
+                    && old.meter_diameter_mm == row.meter_diameter_mm
+                    && old.use_type == row.use_type
+                    && old.reading_month_parity == row.reading_month_parity => {}
+            Some(old) => {
+                service_location::Entity::update_many()
+                    .col_expr(
+                        service_location::Column::HolderName,
+                        Expr::value(row.holder_name.clone()),
+                    )
+                    .col_expr(
+                        service_location::Column::Address,
+                        Expr::value(row.address.clone()),
+                    )
+                    .col_expr(
+                        service_location::Column::MeterDiameterMm,
+                        Expr::value(row.meter_diameter_mm),
+                    )
+                    .col_expr(service_location::Column::UseType, Expr::value(row.use_type))
+                    .col_expr(
+                        service_location::Column::ReadingMonthParity,
+                        Expr::value(row.reading_month_parity),
+                    )
+                    .col_expr(service_location::Column::UpdatedAt, Expr::value(now))
+                    .filter(service_location::Column::Id.eq(old.id))
+                    .exec(db)
+                    .await?;
+                summary.locations_updated += 1;
+            }
+            None => new_locations.push(service_location::ActiveModel {
+                customer_number: Set(row.customer_number.clone()),
+                portal_customer_number: Set(row.portal_customer_number.clone()),
+                holder_name: Set(row.holder_name.clone()),
+                address: Set(row.address.clone()),
+                meter_diameter_mm: Set(row.meter_diameter_mm),
+                use_type: Set(row.use_type),
+                reading_month_parity: Set(row.reading_month_parity),
+                member_id: Set(None),
+                linked_at: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }),
+        }
+    }
+    if !new_locations.is_empty() {
+        summary.locations_inserted = new_locations.len();
+        insert_chunked(db, new_locations).await?;
+        locations = locations_by_number(db, &numbers).await?;
+    }
+    let id_of = |n: &str| locations.get(n).map(|l| l.id);
+    let location_ids: Vec<i64> = locations.values().map(|l| l.id).collect();
+
+    // Meter readings.
+    let dates: HashSet<NaiveDate> = feed
+        .readings
+        .iter()
+        .map(|r| r.read_on)
+        .chain(feed.bills.iter().map(|b| b.read_on))
+        .collect();
+    let mut readings = readings_by_key(db, &location_ids, &dates).await?;
+    let mut new_readings = vec![];
+    for row in &feed.readings {
+        let Some(location_id) = id_of(&row.customer_number) else {
+            continue;
+        };
+        let usage = row.current_reading - row.previous_reading;
+        match readings.get(&(location_id, row.read_on)) {
+            Some(old)
+                if old.previous_reading == row.previous_reading
+                    && old.current_reading == row.current_reading => {}
+            Some(old) => {
+                meter_reading::Entity::update_many()
+                    .col_expr(
+                        meter_reading::Column::PreviousReading,
+                        Expr::value(row.previous_reading),
+                    )
+                    .col_expr(
+                        meter_reading::Column::CurrentReading,
+                        Expr::value(row.current_reading),
+                    )
+                    .col_expr(meter_reading::Column::UsageM3, Expr::value(usage))
+                    .filter(meter_reading::Column::Id.eq(old.id))
+                    .exec(db)
+                    .await?;
+                summary.readings_updated += 1;
+            }
+            None => new_readings.push(meter_reading::ActiveModel {
+                service_location_id: Set(location_id),
+                read_on: Set(row.read_on),
+                previous_reading: Set(row.previous_reading),
+                current_reading: Set(row.current_reading),
+                usage_m3: Set(usage),
+                ..Default::default()
+            }),
+        }
+    }
+    if !new_readings.is_empty() {
+        summary.readings_inserted = new_readings.len();
+        insert_chunked(db, new_readings).await?;
+        readings = readings_by_key(db, &location_ids, &dates).await?;
+    }
+
+    // Bills.
+    let months: HashSet<String> = feed
+        .bills
+        .iter()
+        .map(|b| b.billing_month.clone())
+        .chain(feed.payments.iter().map(|p| p.billing_month.clone()))
+        .chain(feed.line_items.iter().map(|i| i.billing_month.clone()))
+        .collect();
+    let mut bills = bills_by_key(db, &location_ids, &months).await?;
+    let mut new_bills = vec![];
+    let mut bill_errors = vec![];
+    for row in &feed.bills {
+        let Some(location_id) = id_of(&row.customer_number) else {
+            continue;
+        };
+        let Some(reading) = readings.get(&(location_id, row.read_on)) else {
+            bill_errors.push(row_error(
+                parse::BILLS,
+                row.line,
+                "read_on",
+                format!("no meter reading on {}", row.read_on),
+            ));
+            continue;
+        };
+        let same = |b: &bill::Model| {
+            b.period_start == row.period_start
+                && b.period_end == row.period_end
+                && b.meter_reading_id == Some(reading.id)
+                && b.usage_m3 == row.usage_m3
+                && b.water_charge_yen == row.water_charge_yen
+                && b.sewer_charge_yen == row.sewer_charge_yen
+                && b.tax_yen == row.tax_yen
+                && b.amount_yen == row.amount_yen
+                && b.due_date == row.due_date
+        };
+        match bills.get(&(location_id, row.billing_month.clone())) {
+            Some(old) if same(old) => {}
+            Some(old) => {
+                bill::Entity::update_many()
+                    .col_expr(bill::Column::PeriodStart, Expr::value(row.period_start))
+                    .col_expr(bill::Column::PeriodEnd, Expr::value(row.period_end))
+                    .col_expr(bill::Column::MeterReadingId, Expr::value(Some(reading.id)))
+                    .col_expr(bill::Column::UsageM3, Expr::value(row.usage_m3))
+                    .col_expr(
+                        bill::Column::WaterChargeYen,
+                        Expr::value(row.water_charge_yen),
+                    )
+                    .col_expr(
+                        bill::Column::SewerChargeYen,
+                        Expr::value(row.sewer_charge_yen),
+                    )
+                    .col_expr(bill::Column::TaxYen, Expr::value(row.tax_yen))
+                    .col_expr(bill::Column::AmountYen, Expr::value(row.amount_yen))
+                    .col_expr(bill::Column::DueDate, Expr::value(row.due_date))
+                    .filter(bill::Column::Id.eq(old.id))
+                    .exec(db)
+                    .await?;
+                summary.bills_updated += 1;
+            }
+            None => new_bills.push(bill::ActiveModel {
+                service_location_id: Set(location_id),
+                meter_reading_id: Set(Some(reading.id)),
+                billing_month: Set(row.billing_month.clone()),
+                period_start: Set(row.period_start),
+                period_end: Set(row.period_end),
+                usage_m3: Set(row.usage_m3),
+                water_charge_yen: Set(row.water_charge_yen),
+                sewer_charge_yen: Set(row.sewer_charge_yen),
+                tax_yen: Set(row.tax_yen),
+                amount_yen: Set(row.amount_yen),
+                due_date: Set(row.due_date),
+                payment_status: Set(PaymentStatus::Unpaid),
+                paid_on: Set(None),
+                payment_method: Set(Some(row.payment_method)),
+                issued_at: Set(now),
+                ..Default::default()
+            }),
+        }
+    }
+    if !bill_errors.is_empty() {
+        return Ok(Err(bill_errors));
+    }
+    let inserted_bill_keys: Vec<(i64, String)> = new_bills
+        .iter()
+        .filter_map(|b| match (&b.service_location_id, &b.billing_month) {
+            (Set(l), Set(m)) => Some((*l, m.clone())),
+            _ => None,
+        })
+        .collect();
+    if !new_bills.is_empty() {
+        summary.bills_inserted = new_bills.len();
+        insert_chunked(db, new_bills).await?;
+        bills = bills_by_key(db, &location_ids, &months).await?;
+    }
+    let new_bill_ids: HashSet<i64> = inserted_bill_keys
+        .iter()
+        .filter_map(|k| bills.get(k).map(|b| b.id))
+        .collect();
+
+    // Line items: the feed's list replaces a bill's list when it differs;
+    // a new bill without items gets the two charges as its items.
+    let mut given: HashMap<i64, Vec<&parse::LineItemRow>> = HashMap::new();
+    let mut item_errors = vec![];
+    for item in &feed.line_items {
+        let Some(location_id) = id_of(&item.customer_number) else {
+            continue;
+        };
+        match bills.get(&(location_id, item.billing_month.clone())) {
+            Some(b) => given.entry(b.id).or_default().push(item),
+            None => item_errors.push(row_error(
+                parse::LINE_ITEMS,
+                item.line,
+                "billing_month",
+                format!("no bill for {}", item.billing_month),
+            )),
+        }
+    }
+    let mut payment_errors = vec![];
+    for p in &feed.payments {
+        let found =
+            id_of(&p.customer_number).and_then(|l| bills.get(&(l, p.billing_month.clone())));
+        if found.is_none() {
+            payment_errors.push(row_error(
+                parse::PAYMENTS,
+                p.line,
+                "billing_month",
+                format!("no bill for {}", p.billing_month),
+            ));
+        }
+    }
+    if !item_errors.is_empty() || !payment_errors.is_empty() {
+        item_errors.extend(payment_errors);
+        return Ok(Err(item_errors));
+    }
+    let bill_ids: Vec<i64> = given
+        .keys()
+        .copied()
+        .chain(new_bill_ids.iter().copied())
+        .collect::<HashSet<i64>>()
+        .into_iter()
+        .collect();
+    let mut existing_items: HashMap<i64, Vec<bill_line_item::Model>> = HashMap::new();
+    for chunk in bill_ids.chunks(CHUNK) {
+        let rows = bill_line_item::Entity::find()
+            .filter(bill_line_item::Column::BillId.is_in(chunk.iter().copied()))
+            .order_by_asc(bill_line_item::Column::Position)
+            .all(db)
+            .await?;
+        for row in rows {
+            existing_items.entry(row.bill_id).or_default().push(row);
+        }
+    }
+    let by_id: HashMap<i64, &bill::Model> = bills.values().map(|b| (b.id, b)).collect();
+    let mut new_items = vec![];
+    let mut replaced: Vec<i64> = vec![];
+    for bill_id in bill_ids {
+        let wanted: Vec<(i32, String, i64)> = match given.get(&bill_id) {
+            Some(items) => {
+                let mut list: Vec<(i32, String, i64)> = items
+                    .iter()
+                    .map(|i| (i.position, i.label.clone(), i.amount_yen))
+                    .collect();
+                list.sort();
+                list
+            }
+            None => match by_id.get(&bill_id) {
+                Some(b) if !existing_items.contains_key(&bill_id) => vec![
+                    (1, "水道料金（税込）".to_string(), b.water_charge_yen),
+                    (2, "下水道使用料（税込）".to_string(), b.sewer_charge_yen),
+                ],
+                _ => continue,
+            },
+        };
+        let current: Vec<(i32, String, i64)> = existing_items
+            .get(&bill_id)
+            .map(|items| {
+                items
+                    .iter()
+                    .map(|i| (i.position, i.label.clone(), i.amount_yen))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if current == wanted {
+            continue;
+        }
+        if !current.is_empty() {
+            replaced.push(bill_id);
+        }
+        summary.line_item_lists_written += 1;
+        new_items.extend(wanted.into_iter().map(|(position, label, amount)| {
+            bill_line_item::ActiveModel {
+                bill_id: Set(bill_id),
+                position: Set(position),
+                label: Set(label),
+                amount_yen: Set(amount),
+                ..Default::default()
+            }
+        }));
+    }
+    for chunk in replaced.chunks(CHUNK) {
+        bill_line_item::Entity::delete_many()
+            .filter(bill_line_item::Column::BillId.is_in(chunk.iter().copied()))
+            .exec(db)
+            .await?;
+    }
+    insert_chunked(db, new_items).await?;
+
+    // Payments.
+    for p in &feed.payments {
+        let Some(b) =
+            id_of(&p.customer_number).and_then(|l| bills.get(&(l, p.billing_month.clone())))
+        else {
+            continue;
+        };
+        if b.payment_status == PaymentStatus::Paid
+            && b.paid_on == Some(p.paid_on)
+            && b.payment_method == Some(p.payment_method)
+        {
+            continue;
+        }
+        bill::Entity::update_many()
+            .col_expr(
+                bill::Column::PaymentStatus,
+                Expr::value(PaymentStatus::Paid),
+            )
+            .col_expr(bill::Column::PaidOn, Expr::value(Some(p.paid_on)))
+            .col_expr(
+                bill::Column::PaymentMethod,
+                Expr::value(Some(p.payment_method)),
+            )
+            .filter(bill::Column::Id.eq(b.id))
+            .exec(db)
+            .await?;
+        summary.payments_applied += 1;
+    }
+
+    // Bills past their due date and still unpaid become overdue.
+    let today = Utc::now().with_timezone(&Tokyo).date_naive();
+    let overdue = bill::Entity::update_many()
+        .col_expr(
+            bill::Column::PaymentStatus,
+            Expr::value(PaymentStatus::Overdue),
+        )
+        .filter(bill::Column::PaymentStatus.eq(PaymentStatus::Unpaid))
+        .filter(bill::Column::DueDate.lt(today))
+        .exec(db)
+        .await?;
+    summary.marked_overdue = overdue.rows_affected as usize;
+
+    // Notices, by the feed's notice ID.
+    let ids: Vec<&str> = feed.notices.iter().map(|n| n.notice_id.as_str()).collect();
+    let mut existing_notices: HashMap<String, notice::Model> = HashMap::new();
+    for chunk in ids.chunks(CHUNK) {
+        let rows = notice::Entity::find()
+            .filter(notice::Column::ExternalId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?;
+        existing_notices.extend(
+            rows.into_iter()
+                .filter_map(|n| Some((n.external_id.clone()?, n))),
+        );
+    }
+    let mut new_notices = vec![];
+    for row in &feed.notices {
+        let addressee = match &row.customer_number {
+            Some(number) => match locations.get(number).and_then(|l| l.member_id) {
+                Some(member_id) => Some(member_id),
+                // Addressed to a location no member holds: nobody to show it to.
+                None => continue,
+            },
+            None => None,
+        };
+        match existing_notices.get(&row.notice_id) {
+            Some(old)
+                if old.title == row.title
+                    && old.body == row.body
+                    && old.published_at == row.published_at
+                    && old.member_id == addressee => {}
+            Some(old) => {
+                notice::Entity::update_many()
+                    .col_expr(notice::Column::Title, Expr::value(row.title.clone()))
+                    .col_expr(notice::Column::Body, Expr::value(row.body.clone()))
+                    .col_expr(notice::Column::PublishedAt, Expr::value(row.published_at))
+                    .col_expr(notice::Column::MemberId, Expr::value(addressee))
+                    .filter(notice::Column::Id.eq(old.id))
+                    .exec(db)
+                    .await?;
+                summary.notices_updated += 1;
+            }
+            None => new_notices.push(notice::ActiveModel {
+                external_id: Set(Some(row.notice_id.clone())),
+                member_id: Set(addressee),
+                title: Set(row.title.clone()),
+                body: Set(row.body.clone()),
+                published_at: Set(row.published_at),
+                ..Default::default()
+            }),
+        }
+    }
+    let new_notice_ids: Vec<String> = new_notices
+        .iter()
+        .filter_map(|n| match &n.external_id {
+            Set(Some(id)) => Some(id.clone()),
+            _ => None,
+        })
+        .collect();
+    summary.notices_inserted = new_notices.len();
+    insert_chunked(db, new_notices).await?;
+
+    // Documents.
+    for row in feed.documents {
+        let Some(location_id) = id_of(&row.customer_number) else {
+            continue;
+        };
+        let stored = storage::put(
+            db,
+            NewDocument {
+                external_id: Some(row.document_id),
+                service_location_id: location_id,
+                kind: row.kind,
+                title: row.title,
+                issued_on: row.issued_on,
+                content: row.content,
+            },
+        )
+        .await?;
+        match stored {
+            Stored::Inserted => summary.documents_inserted += 1,
+            Stored::Updated => summary.documents_updated += 1,
+            Stored::Unchanged => {}
+        }
+    }
+
+    // Mails for what is new, to members who asked for them.
+    let new_bills: Vec<&bill::Model> = new_bill_ids
+        .iter()
+        .filter_map(|id| by_id.get(id).copied())
+        .collect();
+    summary.mails_queued += notify::bills_issued(db, &new_bills, &locations).await?;
+    let notices: Vec<notice::Model> = notice::Entity::find()
+        .filter(notice::Column::ExternalId.is_in(new_notice_ids))
+        .all(db)
+        .await?;
+    summary.mails_queued += notify::notices_published(db, &notices).await?;
+    Ok(Ok(summary))
+}

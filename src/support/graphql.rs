@@ -1,0 +1,349 @@
+//! The `support` queries and mutations for staff, and `staffLogin`.
+
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use entity::types::MemberStatus as StoredStatus;
+use entity::{audit_log, member, service_location, staff};
+use sea_orm::EntityTrait;
+
+use super::service;
+use crate::auth::graphql::Session;
+use crate::auth::service::{StaffLoginOutcome, staff_login};
+use crate::auth::{self, StaffId};
+use crate::billing::graphql::{Bill, UsagePoint, bills_connection, parse_id};
+use crate::billing::service as billing;
+use crate::error::{AppError, GqlResult, UserError};
+use crate::graphql::pagination::{decode_cursor, encode_cursor, page_size};
+use crate::graphql::{AppContext, scalars::DateTime};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
+pub enum MemberStatus {
+    Active,
+    Withdrawn,
+}
+
+impl From<StoredStatus> for MemberStatus {
+    fn from(s: StoredStatus) -> Self {
+        match s {
+            StoredStatus::Active => Self::Active,
+            StoredStatus::Withdrawn => Self::Withdrawn,
+        }
+    }
+}
+
+/// A member as support staff see them.
+pub struct SupportMember(pub member::Model);
+
+#[Object]
+impl SupportMember {
+    async fn id(&self) -> ID {
+        self.0.id.into()
+    }
+    async fn login_id(&self) -> Option<&str> {
+        self.0.login_id.as_deref()
+    }
+    async fn display_name(&self) -> &str {
+        &self.0.display_name
+    }
+    async fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
+    }
+    async fn status(&self) -> MemberStatus {
+        self.0.status.into()
+    }
+    async fn registered_at(&self) -> DateTime {
+        DateTime(self.0.registered_at)
+    }
+    /// Until when sign-in or recovery is locked after failed attempts.
+    async fn locked_until(&self, ctx: &Context<'_>) -> GqlResult<Option<DateTime>> {
+        Ok(service::locked_until(ctx.db(), &self.0)
+            .await?
+            .map(DateTime))
+    }
+    async fn service_locations(&self, ctx: &Context<'_>) -> GqlResult<Vec<SupportServiceLocation>> {
+        let rows = crate::accounts::service::locations_of(ctx.db(), self.0.id).await?;
+        Ok(rows.into_iter().map(SupportServiceLocation).collect())
+    }
+}
+
+/// A service location with its holder, as support staff see it.
+pub struct SupportServiceLocation(pub service_location::Model);
+
+#[Object]
+impl SupportServiceLocation {
+    async fn id(&self) -> ID {
+        self.0.id.into()
+    }
+    async fn customer_number(&self) -> &str {
+        &self.0.customer_number
+    }
+    async fn portal_customer_number(&self) -> &str {
+        &self.0.portal_customer_number
+    }
+    async fn address(&self) -> &str {
+        &self.0.address
+    }
+    /// 名義人
+    async fn holder_name(&self) -> &str {
+        &self.0.holder_name
+    }
+    async fn meter_diameter_mm(&self) -> i32 {
+        self.0.meter_diameter_mm
+    }
+    /// The portal member this location is linked to, if any.
+    async fn member(&self, ctx: &Context<'_>) -> GqlResult<Option<SupportMember>> {
+        let Some(id) = self.0.member_id else {
+            return Ok(None);
+        };
+        Ok(Some(SupportMember(
+            crate::accounts::service::member(ctx.db(), id).await?,
+        )))
+    }
+    async fn bills(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> GqlResult<Connection<String, Bill>> {
+        Ok(bills_connection(ctx, self.0.id, first, after).await?)
+    }
+    async fn usage_history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 24)] months: i32,
+    ) -> GqlResult<Vec<UsagePoint>> {
+        let rows = billing::usage_history(ctx.db(), self.0.id, months).await?;
+        Ok(rows.into_iter().map(UsagePoint::from).collect())
+    }
+}
+
+/// One audit log entry.
+pub struct AuditEntry(audit_log::Model, Option<staff::Model>);
+
+#[Object]
+impl AuditEntry {
+    async fn id(&self) -> ID {
+        self.0.id.into()
+    }
+    /// The staff account's login ID.
+    async fn staff_login_id(&self) -> Option<&str> {
+        self.1.as_ref().map(|s| s.login_id.as_str())
+    }
+    /// `view_service_location`, `view_member` or `unlock_member`.
+    async fn action(&self) -> &str {
+        &self.0.action
+    }
+    async fn member_id(&self) -> Option<ID> {
+        self.0.member_id.map(ID::from)
+    }
+    async fn service_location_id(&self) -> Option<ID> {
+        self.0.service_location_id.map(ID::from)
+    }
+    async fn detail(&self) -> &str {
+        &self.0.detail
+    }
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
+    }
+}
+
+/// Staff's read side; every read of a member's data is audited.
+pub struct SupportQueries(StaffId);
+
+#[Object]
+impl SupportQueries {
+    /// A service location by customer number (お客様番号).
+    async fn service_location(
+        &self,
+        ctx: &Context<'_>,
+        customer_number: String,
+    ) -> GqlResult<Option<SupportServiceLocation>> {
+        let number = customer_number.trim();
+        let location = service::location_by_customer_number(ctx.db(), number)
+            .await?
+            .ok_or(AppError::NotFound("給水場所"))?;
+        service::audit(
+            ctx.db(),
+            self.0.id,
+            service::VIEW_SERVICE_LOCATION,
+            location.member_id,
+            Some(location.id),
+            format!("customer number {number}"),
+        )
+        .await?;
+        Ok(Some(SupportServiceLocation(location)))
+    }
+
+    /// A member by login ID.
+    async fn member(
+        &self,
+        ctx: &Context<'_>,
+        login_id: String,
+    ) -> GqlResult<Option<SupportMember>> {
+        let login_id = login_id.trim();
+        let member = service::member_by_login_id(ctx.db(), login_id)
+            .await?
+            .ok_or(AppError::NotFound("会員"))?;
+        service::audit(
+            ctx.db(),
+            self.0.id,
+            service::VIEW_MEMBER,
+            Some(member.id),
+            None,
+            format!("login ID {login_id}"),
+        )
+        .await?;
+        Ok(Some(SupportMember(member)))
+    }
+
+    /// Who read or did what, newest first; optionally for one member.
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        member_id: Option<ID>,
+    ) -> GqlResult<Connection<String, AuditEntry>> {
+        let first = page_size(first)?;
+        let before = match after {
+            Some(cursor) => Some(decode_cursor(&cursor)?.parse::<i64>().map_err(|_| {
+                AppError::BadRequest("after に不正なカーソルが指定されました。".into())
+            })?),
+            None => None,
+        };
+        let member_id = member_id.map(|id| parse_id(&id, "会員")).transpose()?;
+        let (rows, has_next) = service::audit_page(ctx.db(), member_id, first, before).await?;
+        let mut connection = Connection::new(before.is_some(), has_next);
+        connection
+            .edges
+            .extend(rows.into_iter().map(|(entry, who)| {
+                Edge::new(encode_cursor(&entry.id.to_string()), AuditEntry(entry, who))
+            }));
+        Ok(connection)
+    }
+}
+
+#[derive(SimpleObject, Default)]
+pub struct UnlockMemberPayload {
+    pub member: Option<SupportMember>,
+    pub user_errors: Vec<UserError>,
+}
+
+/// Staff's actions; each is audited.
+pub struct SupportMutations(StaffId);
+
+#[Object]
+impl SupportMutations {
+    /// Lifts the sign-in and recovery locks of a member.
+    async fn unlock_member(&self, ctx: &Context<'_>, id: ID) -> GqlResult<UnlockMemberPayload> {
+        let member = match id.parse::<i64>() {
+            Ok(id) => entity::member::Entity::find_by_id(id).one(ctx.db()).await?,
+            Err(_) => None,
+        };
+        let Some(member) = member else {
+            return Ok(UnlockMemberPayload {
+                member: None,
+                user_errors: vec![UserError::new(
+                    Some("id"),
+                    "NOT_FOUND",
+                    "会員が見つかりません。",
+                )],
+            });
+        };
+        let txn = crate::db::write_txn(ctx.db()).await?;
+        service::unlock(&txn, &member).await?;
+        service::audit(
+            &txn,
+            self.0.id,
+            service::UNLOCK_MEMBER,
+            Some(member.id),
+            None,
+            String::new(),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(UnlockMemberPayload {
+            member: Some(SupportMember(member)),
+            user_errors: vec![],
+        })
+    }
+}
+
+#[derive(InputObject)]
+pub struct StaffLoginInput {
+    pub login_id: String,
+    pub password: String,
+}
+
+#[derive(SimpleObject, Default)]
+pub struct StaffLoginPayload {
+    pub session: Option<Session>,
+    pub user_errors: Vec<UserError>,
+}
+
+#[derive(Default)]
+pub struct SupportQuery;
+
+#[Object]
+impl SupportQuery {
+    /// Support staff's look-ups (staff sessions only).
+    async fn support(&self, ctx: &Context<'_>) -> GqlResult<SupportQueries> {
+        Ok(SupportQueries(auth::staff(ctx).await?))
+    }
+}
+
+#[derive(Default)]
+pub struct SupportMutation;
+
+#[Object]
+impl SupportMutation {
+    /// Signs a staff account in.
+    async fn staff_login(
+        &self,
+        ctx: &Context<'_>,
+        input: StaffLoginInput,
+    ) -> GqlResult<StaffLoginPayload> {
+        let outcome = staff_login(
+            ctx.db(),
+            ctx.config(),
+            ctx.hasher(),
+            &auth::client_address(ctx),
+            &input.login_id,
+            &input.password,
+        )
+        .await?;
+        Ok(match outcome {
+            StaffLoginOutcome::SignedIn { session } => {
+                ctx.append_http_header(
+                    "Set-Cookie",
+                    crate::auth::session::cookie(ctx.config(), &session),
+                );
+                StaffLoginPayload {
+                    session: Some(session.into()),
+                    user_errors: vec![],
+                }
+            }
+            StaffLoginOutcome::InvalidCredentials => StaffLoginPayload {
+                session: None,
+                user_errors: vec![UserError::new(
+                    None,
+                    "INVALID_CREDENTIALS",
+                    "ログインIDまたはパスワードが正しくありません。",
+                )],
+            },
+            StaffLoginOutcome::Locked { .. } => StaffLoginPayload {
+                session: None,
+                user_errors: vec![UserError::new(
+                    None,
+                    "ACCOUNT_LOCKED",
+                    "ログインに続けて失敗したため、しばらくログインできません。",
+                )],
+            },
+        })
+    }
+
+    /// Support staff's actions (staff sessions only).
+    async fn support(&self, ctx: &Context<'_>) -> GqlResult<SupportMutations> {
+        Ok(SupportMutations(auth::staff(ctx).await?))
+    }
+}

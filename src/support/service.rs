@@ -1,0 +1,131 @@
+//! What staff can read and do, each step written to the audit log.
+
+use chrono::{DateTime, Utc};
+use entity::{audit_log, member, service_location, staff};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+
+use crate::auth::throttle::{self, Key};
+use crate::error::AppResult;
+
+/// Audit actions.
+pub const VIEW_SERVICE_LOCATION: &str = "view_service_location";
+pub const VIEW_MEMBER: &str = "view_member";
+pub const UNLOCK_MEMBER: &str = "unlock_member";
+
+/// Writes one audit entry.
+pub async fn audit(
+    db: &impl ConnectionTrait,
+    staff_id: i64,
+    action: &str,
+    member_id: Option<i64>,
+    service_location_id: Option<i64>,
+    detail: String,
+) -> AppResult<()> {
+    audit_log::ActiveModel {
+        staff_id: Set(staff_id),
+        action: Set(action.to_string()),
+        member_id: Set(member_id),
+        service_location_id: Set(service_location_id),
+        detail: Set(detail),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn location_by_customer_number(
+    db: &impl ConnectionTrait,
+    customer_number: &str,
+) -> AppResult<Option<service_location::Model>> {
+    Ok(service_location::Entity::find()
+        .filter(service_location::Column::CustomerNumber.eq(customer_number))
+        .one(db)
+        .await?)
+}
+
+pub async fn member_by_login_id(
+    db: &impl ConnectionTrait,
+    login_id: &str,
+) -> AppResult<Option<member::Model>> {
+    Ok(member::Entity::find()
+        .filter(member::Column::LoginId.eq(login_id))
+        .one(db)
+        .await?)
+}
+
+/// The keys whose locks stand between a member and the portal: sign-in by
+/// login ID, recovery by each of their portal customer numbers.
+async fn lock_keys(db: &impl ConnectionTrait, member: &member::Model) -> AppResult<Vec<Key>> {
+    let numbers: Vec<String> = service_location::Entity::find()
+        .select_only()
+        .column(service_location::Column::PortalCustomerNumber)
+        .filter(service_location::Column::MemberId.eq(member.id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut keys: Vec<Key> = numbers.iter().map(|n| Key::recovery(n)).collect();
+    if let Some(login_id) = &member.login_id {
+        keys.push(Key::login(login_id));
+    }
+    Ok(keys)
+}
+
+/// Until when the member cannot sign in or recover, if locked.
+pub async fn locked_until(
+    db: &impl ConnectionTrait,
+    member: &member::Model,
+) -> AppResult<Option<DateTime<Utc>>> {
+    let mut latest = None;
+    for key in lock_keys(db, member).await? {
+        latest = latest.max(throttle::locked_until(db, &key).await?);
+    }
+    Ok(latest)
+}
+
+/// Lifts every lock on a member.
+pub async fn unlock(db: &impl ConnectionTrait, member: &member::Model) -> AppResult<()> {
+    for key in lock_keys(db, member).await? {
+        throttle::clear(db, &key).await?;
+    }
+    Ok(())
+}
+
+/// A page of the audit log, newest first, optionally for one member.
+pub async fn audit_page(
+    db: &impl ConnectionTrait,
+    member_id: Option<i64>,
+    first: u64,
+    before_id: Option<i64>,
+) -> AppResult<(Vec<(audit_log::Model, Option<staff::Model>)>, bool)> {
+    let mut query = audit_log::Entity::find()
+        .order_by_desc(audit_log::Column::Id)
+        .limit(first + 1);
+    if let Some(member_id) = member_id {
+        query = query.filter(audit_log::Column::MemberId.eq(member_id));
+    }
+    if let Some(before) = before_id {
+        query = query.filter(audit_log::Column::Id.lt(before));
+    }
+    let mut rows = query.all(db).await?;
+    let has_next = rows.len() as u64 > first;
+    rows.truncate(first as usize);
+    let staff_ids: Vec<i64> = rows.iter().map(|r| r.staff_id).collect();
+    let staff = staff::Entity::find()
+        .filter(staff::Column::Id.is_in(staff_ids))
+        .all(db)
+        .await?;
+    Ok((
+        rows.into_iter()
+            .map(|r| {
+                let who = staff.iter().find(|s| s.id == r.staff_id).cloned();
+                (r, who)
+            })
+            .collect(),
+        has_next,
+    ))
+}

@@ -1,0 +1,318 @@
+//! The billing system's feed: `water-portal import DIR`.
+
+use std::path::{Path, PathBuf};
+
+use sea_orm::ConnectionTrait;
+use serde_json::json;
+
+use crate::helpers::{TestApp, operations, spawn_app};
+
+fn sample_feed() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feed")
+}
+
+/// A scratch copy of the sample feed (or an empty folder).
+fn scratch(app: &TestApp, name: &str, copy_sample: bool) -> PathBuf {
+    let dir = app.mail_dir.with_file_name(format!(
+        "{}-{name}",
+        app.mail_dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("feed")
+    ));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    if copy_sample {
+        for entry in std::fs::read_dir(sample_feed()).expect("fixtures") {
+            let path = entry.expect("entry").path();
+            std::fs::copy(&path, dir.join(path.file_name().expect("name"))).expect("copy");
+        }
+    }
+    dir
+}
+
+async fn counts(app: &TestApp) -> Vec<i64> {
+    let mut out = vec![];
+    for table in [
+        "service_locations",
+        "meter_readings",
+        "bills",
+        "bill_line_items",
+        "notices",
+        "documents",
+        "mail_outbox",
+        "data_imports",
+    ] {
+        out.push(app.scalar(&format!("SELECT COUNT(*) FROM {table}")).await);
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_good_feed_lands_and_shows_on_the_member_pages() {
+    let app = spawn_app().await;
+    let before = app
+        .op(
+            &operations("login-screen.graphql"),
+            "LoginScreen",
+            json!({}),
+            None,
+        )
+        .await
+        .data()["portalStatus"]["lastDataUpdateAt"]
+        .clone();
+    let run = app
+        .tool(&["import", sample_feed().to_str().expect("path")], "")
+        .await;
+    assert!(run.success, "{}", run.stderr);
+    assert!(run.stdout.contains("bills +6"), "{}", run.stdout);
+
+    // The member adds the new location with the number on its slip.
+    let token = app.login_demo().await;
+    let added = app
+        .op(
+            &operations("account.graphql"),
+            "AddServiceLocation",
+            json!({ "portalCustomerNumber": "300000000111" }),
+            Some(&token),
+        )
+        .await;
+    let location = added.data()["addServiceLocation"]["serviceLocation"].clone();
+    assert_eq!(location["address"], "石川県金沢市兼六町1丁目2番3号");
+    let id = location["id"].as_str().expect("id").to_string();
+
+    let dash = app
+        .op(
+            &operations("dashboard.graphql"),
+            "Dashboard",
+            json!({}),
+            Some(&token),
+        )
+        .await;
+    let data = dash.data();
+    let imported = data["me"]["serviceLocations"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|l| l["id"] == json!(id))
+        .expect("on the dashboard")
+        .clone();
+    assert_eq!(imported["latestBill"]["billingMonth"], "2026-11");
+    assert_eq!(imported["latestBill"]["amountYen"], 10_859);
+    let after = data["portalStatus"]["lastDataUpdateAt"]
+        .as_str()
+        .expect("time");
+    assert!(
+        after >= before.as_str().expect("time"),
+        "the data-update time moved on"
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM data_imports").await,
+        2,
+        "the run is recorded"
+    );
+    let titles: Vec<&str> = data["notices"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|e| e["node"]["title"].as_str().unwrap_or(""))
+        .collect();
+    assert!(titles.contains(&"断水のお知らせ（兼六町）"), "{titles:?}");
+
+    let doc = operations("usage-and-bills.graphql");
+    let bills = app
+        .op(
+            &doc,
+            "Bills",
+            json!({ "locationId": id, "first": 10 }),
+            Some(&token),
+        )
+        .await;
+    let edges = bills.data()["serviceLocation"]["bills"]["edges"]
+        .as_array()
+        .expect("edges")
+        .clone();
+    assert_eq!(edges.len(), 2);
+    assert_eq!(edges[1]["node"]["paymentStatus"], "PAID");
+    assert_eq!(edges[1]["node"]["paidOn"], "2026-09-30");
+    let bill_id = edges[0]["node"]["id"].clone();
+    let detail = app
+        .op(&doc, "BillDetail", json!({ "id": bill_id }), Some(&token))
+        .await;
+    let bill = &detail.data()["bill"];
+    assert_eq!(bill["lineItems"].as_array().map(Vec::len), Some(6));
+    assert_eq!(bill["meterReading"]["usageCubicMeters"], 42);
+    let graph = app
+        .op(
+            &doc,
+            "UsageGraph",
+            json!({ "locationId": id, "months": 24 }),
+            Some(&token),
+        )
+        .await;
+    let usage: Vec<i64> = graph.data()["serviceLocation"]["usageHistory"]
+        .as_array()
+        .expect("points")
+        .iter()
+        .map(|p| p["usageCubicMeters"].as_i64().expect("usage"))
+        .collect();
+    assert_eq!(usage, vec![36, 42]);
+
+    let docs = app
+        .op(
+            &operations("documents.graphql"),
+            "Documents",
+            json!({ "first": 20 }),
+            Some(&token),
+        )
+        .await;
+    assert!(
+        docs.data()["me"]["documents"]["edges"]
+            .as_array()
+            .expect("edges")
+            .iter()
+            .any(|e| e["node"]["title"] == "検針のお知らせ（2026-11）")
+    );
+}
+
+#[tokio::test]
+async fn a_feed_with_one_bad_row_names_it_and_changes_nothing() {
+    let app = spawn_app().await;
+    let dir = scratch(&app, "bad", true);
+    let bills = std::fs::read_to_string(dir.join("bills.csv")).expect("bills");
+    let broken = bills.replacen(",9600,2026-09-30,", ",9601,2026-09-30,", 1);
+    assert_ne!(bills, broken);
+    std::fs::write(dir.join("bills.csv"), broken).expect("write");
+    let before = counts(&app).await;
+    let run = app.tool(&["import", dir.to_str().expect("path")], "").await;
+    assert!(!run.success);
+    assert!(
+        run.stderr.contains("bills.csv:2: amount_yen:"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("nothing was written"));
+    assert_eq!(counts(&app).await, before);
+
+    // A row that refers to an unknown location is caught too.
+    let dir = scratch(&app, "orphan", false);
+    std::fs::write(
+        dir.join("meter_readings.csv"),
+        "customer_number,read_on,previous_reading,current_reading\n3999999999,2026-11-08,1,2\n",
+    )
+    .expect("write");
+    let run = app.tool(&["import", dir.to_str().expect("path")], "").await;
+    assert!(!run.success);
+    assert!(
+        run.stderr
+            .contains("meter_readings.csv:2: customer_number: no service location 3999999999"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(counts(&app).await, before);
+}
+
+#[tokio::test]
+async fn importing_the_same_feed_twice_changes_nothing() {
+    let app = spawn_app().await;
+    let path = sample_feed();
+    let first = app
+        .tool(&["import", path.to_str().expect("path")], "")
+        .await;
+    assert!(first.success, "{}", first.stderr);
+    let after_first = counts(&app).await;
+    let updated = app.scalar("SELECT COUNT(*) FROM data_imports").await;
+    let second = app
+        .tool(&["import", path.to_str().expect("path")], "")
+        .await;
+    assert!(second.success, "{}", second.stderr);
+    assert!(second.stdout.contains("no changes"), "{}", second.stdout);
+    assert_eq!(counts(&app).await, after_first);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM data_imports").await,
+        updated
+    );
+}
+
+/// The month two after `YYYY-MM`.
+fn two_months_after(month: &str) -> (String, String) {
+    let (y, m) = month.split_once('-').expect("month");
+    let index = y.parse::<i32>().expect("y") * 12 + m.parse::<i32>().expect("m") - 1 + 2;
+    let next = format!("{:04}-{:02}", index / 12, index % 12 + 1);
+    (next.clone(), format!("{next}-08"))
+}
+
+#[tokio::test]
+async fn new_bills_and_notices_are_mailed_once_to_members_who_opted_in() {
+    let app = spawn_app().await;
+    // Location 6's member does not want bill mails.
+    app.sql("UPDATE service_locations SET member_id = (SELECT MIN(member_id) FROM service_locations WHERE member_id > 1) WHERE id = 6").await;
+    app.sql("UPDATE members SET notify_bill_issued = false WHERE id = (SELECT member_id FROM service_locations WHERE id = 6)").await;
+
+    let latest: i64 = app
+        .scalar("SELECT MAX(id) FROM bills WHERE service_location_id = 1")
+        .await;
+    let month_row = app
+        .db
+        .query_one_raw(sea_orm::Statement::from_string(
+            app.db.get_database_backend(),
+            format!("SELECT billing_month FROM bills WHERE id = {latest}"),
+        ))
+        .await
+        .expect("query")
+        .expect("row");
+    let month: String = month_row.try_get_by_index(0).expect("month");
+    let (next, read_on) = two_months_after(&month);
+    let meter = app
+        .scalar("SELECT MAX(current_reading) FROM meter_readings WHERE service_location_id = 1")
+        .await;
+    let meter6 = app
+        .scalar("SELECT MAX(current_reading) FROM meter_readings WHERE service_location_id = 6")
+        .await;
+
+    let dir = scratch(&app, "mails", false);
+    std::fs::write(
+        dir.join("meter_readings.csv"),
+        format!(
+            "customer_number,read_on,previous_reading,current_reading\n\
+             3100000001,{read_on},{meter},{}\n3100000006,{read_on},{meter6},{}\n",
+            meter + 40,
+            meter6 + 30
+        ),
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("bills.csv"),
+        format!(
+            "customer_number,billing_month,period_start,period_end,read_on,usage_m3,water_charge_yen,sewer_charge_yen,tax_yen,amount_yen,due_date,payment_method\n\
+             3100000001,{next},{month}-08,{read_on},{read_on},40,4994,5302,936,10296,{next}-28,account_transfer\n\
+             3100000006,{next},{month}-08,{read_on},{read_on},30,3700,3900,690,7600,{next}-28,account_transfer\n"
+        ),
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("notices.csv"),
+        "notice_id,published_at,customer_number,title,body\n\
+         mail-test-1,2026-11-01T09:00:00+09:00,,水道管の凍結にご注意ください,\"寒い日が続きます。\"\n",
+    )
+    .expect("write");
+
+    let run = app.tool(&["import", dir.to_str().expect("path")], "").await;
+    assert!(run.success, "{}", run.stderr);
+    let bill_mail = app
+        .wait_for_mail("demo@example.jp", &format!("{next}分のご請求"))
+        .await;
+    assert!(bill_mail.body.contains("10,296 円"), "{}", bill_mail.body);
+    app.wait_for_mail("demo@example.jp", "水道管の凍結").await;
+    app.wait_until_outbox_is_empty().await;
+    // Only the demo member opted in: one bill mail and one notice mail.
+    let mails = app.mails();
+    assert_eq!(mails.len(), 2, "{mails:?}");
+
+    // Re-running the feed sends nothing again.
+    let again = app.tool(&["import", dir.to_str().expect("path")], "").await;
+    assert!(again.success, "{}", again.stderr);
+    assert!(again.stdout.contains("no changes"), "{}", again.stdout);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(app.mails().len(), 2);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM mail_outbox").await, 2);
+}

@@ -1,0 +1,282 @@
+//! Support staff: look-ups, unlocking, the audit log, and who may do what.
+
+use serde_json::json;
+
+use crate::helpers::{operations, spawn_app, spawn_app_with};
+
+fn support() -> String {
+    operations("support.graphql")
+}
+
+#[tokio::test]
+async fn staff_look_a_location_up_and_every_read_is_audited() {
+    let app = spawn_app().await;
+    let staff = app
+        .staff_login("staff", "staff-password-2024")
+        .await
+        .expect("staff signs in");
+    let res = app
+        .op(
+            &support(),
+            "SupportLookup",
+            json!({ "customerNumber": "3100000001" }),
+            Some(&staff),
+        )
+        .await;
+    let location = &res.data()["support"]["serviceLocation"];
+    assert_eq!(location["holderName"], "金沢 太郎");
+    assert_eq!(location["member"]["loginId"], "demo");
+    assert_eq!(location["member"]["email"], "demo@example.jp");
+    assert_eq!(location["member"]["status"], "ACTIVE");
+    assert!(location["member"]["lockedUntil"].is_null());
+    assert_eq!(
+        location["bills"]["edges"].as_array().map(Vec::len),
+        Some(13)
+    );
+
+    let unknown = app
+        .op(
+            &support(),
+            "SupportLookup",
+            json!({ "customerNumber": "0000000000" }),
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(unknown.error_codes(), vec!["NOT_FOUND"]);
+
+    let log = app
+        .op(
+            "{ support { auditLog(first: 10) { edges { node { staffLoginId action memberId serviceLocationId createdAt } } } } }",
+            "",
+            json!({}),
+            Some(&staff),
+        )
+        .await;
+    let entries = log.data()["support"]["auditLog"]["edges"]
+        .as_array()
+        .expect("edges")
+        .clone();
+    assert_eq!(entries.len(), 1);
+    let entry = &entries[0]["node"];
+    assert_eq!(entry["staffLoginId"], "staff");
+    assert_eq!(entry["action"], "view_service_location");
+    assert_eq!(entry["memberId"], "1");
+    assert_eq!(entry["serviceLocationId"], "1");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE member_id = 1")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn staff_unlock_a_locked_member_and_the_action_is_audited() {
+    let app = spawn_app().await;
+    let doc = operations("login-screen.graphql");
+    for _ in 0..5 {
+        app.op(
+            &doc,
+            "Login",
+            json!({ "loginId": "demo", "password": "wrong-password-0" }),
+            None,
+        )
+        .await;
+    }
+    let staff = app
+        .staff_login("staff", "staff-password-2024")
+        .await
+        .expect("staff");
+    let lookup = app
+        .op(
+            &support(),
+            "SupportLookup",
+            json!({ "customerNumber": "3100000001" }),
+            Some(&staff),
+        )
+        .await;
+    assert!(lookup.data()["support"]["serviceLocation"]["member"]["lockedUntil"].is_string());
+
+    let res = app
+        .op(
+            &support(),
+            "SupportUnlockMember",
+            json!({ "memberId": "1" }),
+            Some(&staff),
+        )
+        .await;
+    let payload = &res.data()["support"]["unlockMember"];
+    assert_eq!(payload["userErrors"], json!([]));
+    assert_eq!(payload["member"]["status"], "ACTIVE");
+    assert!(payload["member"]["lockedUntil"].is_null());
+    app.login_demo().await;
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'unlock_member' AND member_id = 1"
+        )
+        .await,
+        1
+    );
+    let missing = app
+        .op(
+            &support(),
+            "SupportUnlockMember",
+            json!({ "memberId": "99999" }),
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(
+        missing.data()["support"]["unlockMember"]["userErrors"][0]["code"],
+        "NOT_FOUND"
+    );
+}
+
+#[tokio::test]
+async fn members_are_forbidden_from_support_and_staff_cannot_act_as_members() {
+    let app = spawn_app().await;
+    let member = app.login_demo().await;
+    let res = app
+        .op(
+            &support(),
+            "SupportLookup",
+            json!({ "customerNumber": "3100000001" }),
+            Some(&member),
+        )
+        .await;
+    assert_eq!(res.error_codes(), vec!["FORBIDDEN"]);
+    let res = app
+        .op(
+            &support(),
+            "SupportUnlockMember",
+            json!({ "memberId": "1" }),
+            Some(&member),
+        )
+        .await;
+    assert_eq!(res.error_codes(), vec!["FORBIDDEN"]);
+    let anonymous = app
+        .op(
+            &support(),
+            "SupportLookup",
+            json!({ "customerNumber": "3100000001" }),
+            None,
+        )
+        .await;
+    assert_eq!(anonymous.error_codes(), vec!["UNAUTHENTICATED"]);
+
+    let staff = app
+        .staff_login("staff", "staff-password-2024")
+        .await
+        .expect("staff");
+    let me = app.op("{ me { id } }", "", json!({}), Some(&staff)).await;
+    assert_eq!(me.error_codes(), vec!["FORBIDDEN"]);
+    // Staff have no way to change a member's password, answer or e-mail.
+    let change = app
+        .op(
+            &operations("account.graphql"),
+            "ChangePassword",
+            json!({ "currentPassword": "x", "newPassword": "y" }),
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(change.error_codes(), vec!["FORBIDDEN"]);
+
+    let wrong = app.staff_login("staff", "not-the-password").await;
+    assert!(wrong.is_none());
+    assert!(
+        app.staff_login("demo", "demo-password-2024")
+            .await
+            .is_none(),
+        "members are not staff"
+    );
+}
+
+#[tokio::test]
+async fn staff_accounts_are_added_and_disabled_from_the_command_line() {
+    let app = spawn_app().await;
+    let added = app
+        .tool(
+            &["staff", "add", "clerk01", "--name", "窓口 花子"],
+            "counter-password-2025\n",
+        )
+        .await;
+    assert!(added.success, "{}", added.stderr);
+    let token = app
+        .staff_login("clerk01", "counter-password-2025")
+        .await
+        .expect("new clerk signs in");
+
+    let weak = app.tool(&["staff", "add", "clerk02"], "short\n").await;
+    assert!(!weak.success);
+    assert!(weak.stderr.contains("12文字"), "{}", weak.stderr);
+    let twice = app
+        .tool(&["staff", "add", "clerk01"], "counter-password-2025\n")
+        .await;
+    assert!(!twice.success);
+
+    let list = app.tool(&["staff", "list"], "").await;
+    assert!(
+        list.stdout.contains("clerk01\t窓口 花子\tactive"),
+        "{}",
+        list.stdout
+    );
+
+    let disabled = app.tool(&["staff", "disable", "clerk01"], "").await;
+    assert!(disabled.success, "{}", disabled.stderr);
+    let res = app
+        .op(
+            &support(),
+            "SupportLookup",
+            json!({ "customerNumber": "3100000001" }),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(res.error_codes(), vec!["UNAUTHENTICATED"]);
+    assert!(
+        app.staff_login("clerk01", "counter-password-2025")
+            .await
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn introspection_can_be_kept_for_staff_only() {
+    let app = spawn_app_with(&[("PORTAL_INTROSPECTION", "staff")]).await;
+    let query = json!({ "query": "{ __schema { queryType { name } } }" });
+    let anonymous = app.post(query.clone(), Default::default()).await;
+    assert!(
+        anonymous.body["data"]["__schema"].is_null(),
+        "{}",
+        anonymous.body
+    );
+    let member = app.login_demo().await;
+    let as_member = app
+        .op(
+            "{ __schema { queryType { name } } }",
+            "",
+            json!({}),
+            Some(&member),
+        )
+        .await;
+    assert!(
+        as_member.body["data"]["__schema"].is_null(),
+        "{}",
+        as_member.body
+    );
+    let staff = app
+        .staff_login("staff", "staff-password-2024")
+        .await
+        .expect("staff");
+    let as_staff = app
+        .op(
+            "{ __schema { queryType { name } } }",
+            "",
+            json!({}),
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(as_staff.data()["__schema"]["queryType"]["name"], "Query");
+    // Ordinary queries still work for everyone.
+    let status = app
+        .op("{ portalStatus { open } }", "", json!({}), None)
+        .await;
+    assert_eq!(status.data()["portalStatus"]["open"], true);
+}
