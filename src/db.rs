@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ActiveModelTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection,
+    DatabaseTransaction, DbErr, EntityTrait, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
 };
 
 use crate::config::Config;
@@ -97,4 +98,22 @@ pub async fn write_txn(db: &DatabaseConnection) -> Result<DatabaseTransaction, D
         ..Default::default()
     })
     .await
+}
+
+/// Rows per multi-row INSERT: well under both engines' bind-parameter limits.
+pub const INSERT_CHUNK: usize = 400;
+
+/// Inserts many rows, a chunk per statement.
+pub async fn insert_chunked<A>(db: &impl ConnectionTrait, rows: Vec<A>) -> Result<(), DbErr>
+where
+    A: ActiveModelTrait + Send,
+{
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<A> = rows.by_ref().take(INSERT_CHUNK).collect();
+        A::Entity::insert_many(chunk)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
 }

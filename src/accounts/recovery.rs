@@ -6,14 +6,12 @@
 use chrono::{DateTime, Utc};
 use entity::types::MemberStatus;
 use entity::{member, secret_question, service_location};
-use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
 };
 
 use super::mails;
 use crate::auth::password::Hasher;
-use crate::auth::session;
 use crate::auth::throttle::{self, Key};
 use crate::domain::{LoginId, NewPassword, PortalCustomerNumber, normalise_secret_answer};
 use crate::error::{AppError, AppResult, UserError};
@@ -222,26 +220,11 @@ pub async fn reset_password(
         Err(errors) => return Ok(Err(errors)),
     };
     let hash = hasher.hash(password.into_string()).await?;
-    let txn = crate::db::write_txn(db).await?;
-    member::Entity::update_many()
-        .col_expr(member::Column::PasswordHash, Expr::value(Some(hash)))
-        .col_expr(member::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(member::Column::Id.eq(member.id))
-        .exec(&txn)
-        .await?;
-    session::revoke_member_sessions(&txn, member.id, None).await?;
-    if let Some(login_id) = &member.login_id {
-        throttle::clear(&txn, &Key::login(login_id)).await?;
-    }
-    if let Some(email) = &member.email {
-        mail::enqueue(
-            &txn,
-            mails::password_reset(email, &member.display_name),
-            None,
-        )
-        .await?;
-    }
-    txn.commit().await?;
+    let notice = member
+        .email
+        .as_deref()
+        .map(|email| mails::password_reset(email, &member.display_name));
+    super::settings::set_password(db, &member, hash, None, notice).await?;
     Ok(Ok(()))
 }
 

@@ -84,6 +84,23 @@ pub async fn change_password(
         }
     };
     let hash = hasher.hash(password.into_string()).await?;
+    let notice = member
+        .email
+        .as_deref()
+        .map(|email| mails::password_changed(email, &member.display_name));
+    set_password(db, &member, hash, Some(who.session_id), notice).await?;
+    Ok(Ok(()))
+}
+
+/// Stores a new password hash, ends the member's sessions but `keep`,
+/// clears their sign-in lock and queues `notice` — in one transaction.
+pub(super) async fn set_password(
+    db: &DatabaseConnection,
+    member: &member::Model,
+    hash: String,
+    keep: Option<i64>,
+    notice: Option<mail::OutgoingMail>,
+) -> AppResult<()> {
     let txn = crate::db::write_txn(db).await?;
     member::Entity::update_many()
         .col_expr(member::Column::PasswordHash, Expr::value(Some(hash)))
@@ -91,17 +108,15 @@ pub async fn change_password(
         .filter(member::Column::Id.eq(member.id))
         .exec(&txn)
         .await?;
-    session::revoke_member_sessions(&txn, member.id, Some(who.session_id)).await?;
-    if let Some(email) = &member.email {
-        mail::enqueue(
-            &txn,
-            mails::password_changed(email, &member.display_name),
-            None,
-        )
-        .await?;
+    session::revoke_member_sessions(&txn, member.id, keep).await?;
+    if let Some(login_id) = &member.login_id {
+        throttle::clear(&txn, &Key::login(login_id)).await?;
+    }
+    if let Some(notice) = notice {
+        mail::enqueue(&txn, notice, None).await?;
     }
     txn.commit().await?;
-    Ok(Ok(()))
+    Ok(())
 }
 
 /// Starts an e-mail change: the new address gets a confirmation link, the

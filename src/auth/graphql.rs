@@ -61,11 +61,14 @@ impl AuthMutation {
         )
         .await?;
         Ok(match outcome {
-            LoginOutcome::SignedIn { member, session } => {
+            LoginOutcome::SignedIn {
+                account: member,
+                session,
+            } => {
                 ctx.append_http_header("Set-Cookie", session::cookie(ctx.config(), &session));
                 LoginPayload {
                     session: Some(session.into()),
-                    customer: Some(Customer::from(*member)),
+                    customer: Some(Customer::from(member)),
                     user_errors: vec![],
                 }
             }

@@ -1,4 +1,4 @@
-//! Signing in and out.
+//! Signing in, for members and for staff.
 
 use chrono::{DateTime, Utc};
 use entity::types::MemberStatus;
@@ -14,15 +14,61 @@ use crate::domain::{LoginId, normalise};
 use crate::error::{AppError, AppResult};
 
 /// What a sign-in attempt came to.
-pub enum LoginOutcome {
+pub enum LoginOutcome<T> {
     SignedIn {
-        member: Box<member::Model>,
+        account: T,
         session: NewSession,
     },
     /// Unknown login ID or wrong password: told apart by nothing.
     InvalidCredentials,
     /// Too many failures in a row; says nothing of this attempt's password.
-    Locked { until: DateTime<Utc> },
+    Locked {
+        until: DateTime<Utc>,
+    },
+}
+
+/// A password check under the attempt limits.
+enum Checked {
+    Matched,
+    Wrong,
+    Locked(DateTime<Utc>),
+}
+
+/// Checks `password` against `stored` (a dummy hash when there is none, so
+/// unknown accounts cost the same), then the lock on `key`, and counts a
+/// failure against the key and the client's address.
+async fn check(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    hasher: &Hasher,
+    key: &Key,
+    address_key: &Key,
+    stored: Option<String>,
+    password: &str,
+) -> AppResult<Checked> {
+    let matched = hasher.verify(normalise_password(password), stored).await?;
+    if let Some(until) = throttle::locked_until(db, key).await? {
+        return Ok(Checked::Locked(until));
+    }
+    if matched {
+        throttle::clear(db, key).await?;
+        return Ok(Checked::Matched);
+    }
+    throttle::record_failure(db, key, throttle::LOGIN).await?;
+    throttle::record_failure(
+        db,
+        address_key,
+        throttle::per_address(config.address_failure_limit),
+    )
+    .await?;
+    Ok(Checked::Wrong)
+}
+
+async fn refuse_locked_address(db: &impl ConnectionTrait, address_key: &Key) -> AppResult<()> {
+    match throttle::locked_until(db, address_key).await? {
+        Some(_) => Err(AppError::RateLimited),
+        None => Ok(()),
+    }
 }
 
 /// Checks a member's login ID and password and starts a session.
@@ -33,11 +79,9 @@ pub async fn login(
     client: &str,
     raw_login_id: &str,
     password: &str,
-) -> AppResult<LoginOutcome> {
+) -> AppResult<LoginOutcome<member::Model>> {
     let address_key = Key::address("login", client);
-    if throttle::locked_until(db, &address_key).await?.is_some() {
-        return Err(AppError::RateLimited);
-    }
+    refuse_locked_address(db, &address_key).await?;
     let login_id = LoginId::parse(raw_login_id).ok();
     // Unknown and malformed IDs are counted too, so a lock tells nothing
     // about whether an account exists.
@@ -55,39 +99,18 @@ pub async fn login(
         }
         None => None,
     };
-    // An unknown ID is checked against a dummy hash: same work, same answer.
     let stored = found.as_ref().and_then(|m| m.password_hash.clone());
-    let matched = hasher.verify(normalise_password(password), stored).await?;
-    if let Some(until) = throttle::locked_until(db, &key).await? {
-        return Ok(LoginOutcome::Locked { until });
-    }
-    match found {
-        Some(member) if matched => {
-            throttle::clear(db, &key).await?;
-            let session = session::create(db, config, Some(member.id), None).await?;
-            Ok(LoginOutcome::SignedIn {
-                member: Box::new(member),
-                session,
-            })
+    match (
+        check(db, config, hasher, &key, &address_key, stored, password).await?,
+        found,
+    ) {
+        (Checked::Locked(until), _) => Ok(LoginOutcome::Locked { until }),
+        (Checked::Matched, Some(account)) => {
+            let session = session::create(db, config, Some(account.id), None).await?;
+            Ok(LoginOutcome::SignedIn { account, session })
         }
-        _ => {
-            throttle::record_failure(db, &key, throttle::LOGIN).await?;
-            throttle::record_failure(
-                db,
-                &address_key,
-                throttle::per_address(config.address_failure_limit),
-            )
-            .await?;
-            Ok(LoginOutcome::InvalidCredentials)
-        }
+        _ => Ok(LoginOutcome::InvalidCredentials),
     }
-}
-
-/// What a staff sign-in came to.
-pub enum StaffLoginOutcome {
-    SignedIn { session: NewSession },
-    InvalidCredentials,
-    Locked { until: DateTime<Utc> },
 }
 
 /// Checks a staff account's login ID and password (disabled accounts never
@@ -99,39 +122,27 @@ pub async fn staff_login(
     client: &str,
     raw_login_id: &str,
     password: &str,
-) -> AppResult<StaffLoginOutcome> {
+) -> AppResult<LoginOutcome<staff::Model>> {
     let address_key = Key::address("staff-login", client);
-    if throttle::locked_until(db, &address_key).await?.is_some() {
-        return Err(AppError::RateLimited);
-    }
-    let login_id = normalise(raw_login_id);
-    let key = Key::staff_login(&login_id.chars().take(100).collect::<String>());
+    refuse_locked_address(db, &address_key).await?;
+    let login_id: String = normalise(raw_login_id).chars().take(100).collect();
+    let key = Key::staff_login(&login_id);
     let found = staff::Entity::find()
         .filter(staff::Column::LoginId.eq(login_id.as_str()))
         .filter(staff::Column::Disabled.eq(false))
         .one(db)
         .await?;
     let stored = found.as_ref().map(|s| s.password_hash.clone());
-    let matched = hasher.verify(normalise_password(password), stored).await?;
-    if let Some(until) = throttle::locked_until(db, &key).await? {
-        return Ok(StaffLoginOutcome::Locked { until });
-    }
-    match found {
-        Some(account) if matched => {
-            throttle::clear(db, &key).await?;
+    match (
+        check(db, config, hasher, &key, &address_key, stored, password).await?,
+        found,
+    ) {
+        (Checked::Locked(until), _) => Ok(LoginOutcome::Locked { until }),
+        (Checked::Matched, Some(account)) => {
             let session = session::create(db, config, None, Some(account.id)).await?;
-            Ok(StaffLoginOutcome::SignedIn { session })
+            Ok(LoginOutcome::SignedIn { account, session })
         }
-        _ => {
-            throttle::record_failure(db, &key, throttle::LOGIN).await?;
-            throttle::record_failure(
-                db,
-                &address_key,
-                throttle::per_address(config.address_failure_limit),
-            )
-            .await?;
-            Ok(StaffLoginOutcome::InvalidCredentials)
-        }
+        _ => Ok(LoginOutcome::InvalidCredentials),
     }
 }
 

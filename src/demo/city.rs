@@ -7,11 +7,12 @@ use entity::{
     bill, bill_line_item, data_import, document, member, meter_reading, notice, notice_read,
     service_location, staff,
 };
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait};
 use sha2::{Digest, Sha256};
 
 use super::{Summary, month_end};
 use crate::billing::tariff;
+use crate::db::insert_chunked;
 use crate::domain::{CubicMeters, PortalCustomerNumber, Yen};
 use crate::error::AppResult;
 
@@ -38,8 +39,6 @@ const READING_DAY: u32 = 8;
 /// Bills per location: two years and one period more, so a 24-month
 /// window has something to leave out.
 const PERIODS: i32 = 13;
-/// Rows per multi-row INSERT (well under both engines' bind limits).
-const CHUNK: usize = 400;
 
 /// Usage of the demo member's home, oldest period first (m³ per two months).
 const DEMO_HOME_USAGE: [i32; PERIODS as usize] =
@@ -159,32 +158,18 @@ impl City {
     }
 
     pub async fn insert(self, db: &impl ConnectionTrait) -> AppResult<()> {
-        insert_all(db, self.members).await?;
-        insert_all(db, self.locations).await?;
-        insert_all(db, self.readings).await?;
-        insert_all(db, self.bills).await?;
-        insert_all(db, self.line_items).await?;
-        insert_all(db, self.notices).await?;
-        insert_all(db, self.notice_reads).await?;
-        insert_all(db, self.documents).await?;
-        insert_all(db, vec![self.staff]).await?;
-        insert_all(db, vec![self.import]).await?;
+        insert_chunked(db, self.members).await?;
+        insert_chunked(db, self.locations).await?;
+        insert_chunked(db, self.readings).await?;
+        insert_chunked(db, self.bills).await?;
+        insert_chunked(db, self.line_items).await?;
+        insert_chunked(db, self.notices).await?;
+        insert_chunked(db, self.notice_reads).await?;
+        insert_chunked(db, self.documents).await?;
+        insert_chunked(db, vec![self.staff]).await?;
+        insert_chunked(db, vec![self.import]).await?;
         Ok(())
     }
-}
-
-async fn insert_all<A>(db: &impl ConnectionTrait, rows: Vec<A>) -> AppResult<()>
-where
-    A: sea_orm::ActiveModelTrait + Send,
-{
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<A> = rows.by_ref().take(CHUNK).collect();
-        A::Entity::insert_many(chunk)
-            .exec_without_returning(db)
-            .await?;
-    }
-    Ok(())
 }
 
 /// `YYYY-MM` month index helpers.

@@ -9,17 +9,16 @@ use chrono_tz::Asia::Tokyo;
 use entity::types::PaymentStatus;
 use entity::{bill, bill_line_item, meter_reading, notice, service_location};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use super::parse::{self, Feed, RowError};
 use super::{Summary, notify};
+use crate::db::insert_chunked;
 use crate::documents::storage::{self, NewDocument, Stored};
 use crate::error::AppResult;
 
-/// Rows per multi-row INSERT and per IN (…) list.
-const CHUNK: usize = 400;
+/// Keys per IN (…) list.
+const CHUNK: usize = crate::db::INSERT_CHUNK;
 
 fn row_error(file: &'static str, line: u64, field: &str, message: String) -> RowError {
     RowError {
@@ -28,20 +27,6 @@ fn row_error(file: &'static str, line: u64, field: &str, message: String) -> Row
         field: field.into(),
         message,
     }
-}
-
-async fn insert_chunked<A>(db: &impl ConnectionTrait, rows: Vec<A>) -> AppResult<()>
-where
-    A: ActiveModelTrait + Send,
-{
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<A> = rows.by_ref().take(CHUNK).collect();
-        A::Entity::insert_many(chunk)
-            .exec_without_returning(db)
-            .await?;
-    }
-    Ok(())
 }
 
 /// Locations by customer number, for the numbers given.

@@ -8,7 +8,7 @@ use sea_orm::EntityTrait;
 
 use super::service;
 use crate::auth::graphql::Session;
-use crate::auth::service::{StaffLoginOutcome, staff_login};
+use crate::auth::service::{LoginOutcome, staff_login};
 use crate::auth::{self, StaffId};
 use crate::billing::graphql::{Bill, UsagePoint, bills_connection, parse_id};
 use crate::billing::service as billing;
@@ -313,7 +313,7 @@ impl SupportMutation {
         )
         .await?;
         Ok(match outcome {
-            StaffLoginOutcome::SignedIn { session } => {
+            LoginOutcome::SignedIn { session, .. } => {
                 ctx.append_http_header(
                     "Set-Cookie",
                     crate::auth::session::cookie(ctx.config(), &session),
@@ -323,7 +323,7 @@ impl SupportMutation {
                     user_errors: vec![],
                 }
             }
-            StaffLoginOutcome::InvalidCredentials => StaffLoginPayload {
+            LoginOutcome::InvalidCredentials => StaffLoginPayload {
                 session: None,
                 user_errors: vec![UserError::new(
                     None,
@@ -331,7 +331,7 @@ impl SupportMutation {
                     "ログインIDまたはパスワードが正しくありません。",
                 )],
             },
-            StaffLoginOutcome::Locked { .. } => StaffLoginPayload {
+            LoginOutcome::Locked { .. } => StaffLoginPayload {
                 session: None,
                 user_errors: vec![UserError::new(
                     None,
