@@ -44,6 +44,18 @@ pub const OPERATIONS: &[(&str, &str)] = &[
         "usage-and-bills.graphql",
         include_str!("../../playground/operations/usage-and-bills.graphql"),
     ),
+    (
+        "account.graphql",
+        include_str!("../../playground/operations/account.graphql"),
+    ),
+    (
+        "documents.graphql",
+        include_str!("../../playground/operations/documents.graphql"),
+    ),
+    (
+        "support.graphql",
+        include_str!("../../playground/operations/support.graphql"),
+    ),
 ];
 
 /// The page may run its own inline script and talk to this origin only.

@@ -206,7 +206,20 @@ async fn the_playground_is_served_from_local_assets() {
         .json()
         .await
         .expect("json");
-    assert!(index.contains(&"dashboard.graphql".to_string()));
+    // Every document kept in playground/operations/ is offered.
+    let mut on_disk: Vec<String> = std::fs::read_dir(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/playground/operations"
+    ))
+    .expect("folder")
+    .filter_map(|e| e.ok())
+    .map(|e| e.file_name().to_string_lossy().into_owned())
+    .filter(|n| n.ends_with(".graphql"))
+    .collect();
+    on_disk.sort();
+    let mut offered = index.clone();
+    offered.sort();
+    assert_eq!(offered, on_disk);
     for file in &index {
         let text = app
             .client
