@@ -7,11 +7,11 @@ use entity::{member, service_location};
 
 use super::service;
 use crate::auth;
-use crate::billing::graphql::{Bill, UsagePoint, bills_connection, parse_id};
+use crate::billing::graphql::{Bill, UsagePoint, bills_connection};
 use crate::billing::service as billing;
 use crate::documents::graphql::{Document, documents_connection};
 use crate::error::{AppError, GqlResult};
-use crate::graphql::AppContext;
+use crate::graphql::{AppContext, parse_id};
 use crate::portal::{SecretQuestion, greeting};
 
 /// A member (会員) as they see their own account.

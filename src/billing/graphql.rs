@@ -10,7 +10,7 @@ use crate::accounts::graphql::ServiceLocation;
 use crate::auth;
 use crate::error::{AppError, AppResult, GqlResult};
 use crate::graphql::pagination::{decode_cursor, encode_cursor, page_size};
-use crate::graphql::{AppContext, scalars::Date};
+use crate::graphql::{AppContext, parse_id, scalars::Date};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
 pub enum PaymentStatus {
@@ -195,11 +195,6 @@ pub async fn bills_connection(
             .map(|b| Edge::new(encode_cursor(&b.billing_month), Bill(b))),
     );
     Ok(connection)
-}
-
-/// Parses an ID the service made; anything else is simply not found.
-pub fn parse_id(id: &ID, what: &'static str) -> AppResult<i64> {
-    id.parse::<i64>().map_err(|_| AppError::NotFound(what))
 }
 
 #[derive(Default)]

@@ -84,6 +84,12 @@ pub fn sdl() -> String {
     schema(None).sdl()
 }
 
+/// Parses an ID the service made; anything else is simply not found.
+pub fn parse_id(id: &async_graphql::ID, what: &'static str) -> crate::error::AppResult<i64> {
+    id.parse::<i64>()
+        .map_err(|_| crate::error::AppError::NotFound(what))
+}
+
 /// Shorthands for what resolvers take from the context.
 pub trait AppContext {
     fn state(&self) -> &AppState;

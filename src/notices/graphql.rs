@@ -8,10 +8,9 @@ use entity::notice;
 
 use super::service::{self, NoticeCursor};
 use crate::auth;
-use crate::billing::graphql::parse_id;
 use crate::error::{AppError, GqlResult, UserError};
 use crate::graphql::pagination::{decode_cursor, encode_cursor, page_size};
-use crate::graphql::{AppContext, scalars::DateTime};
+use crate::graphql::{AppContext, parse_id, scalars::DateTime};
 
 /// A notice as one member sees it.
 pub struct Notice {

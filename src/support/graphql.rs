@@ -10,11 +10,11 @@ use super::service;
 use crate::auth::graphql::Session;
 use crate::auth::service::{LoginOutcome, staff_login};
 use crate::auth::{self, StaffId};
-use crate::billing::graphql::{Bill, UsagePoint, bills_connection, parse_id};
+use crate::billing::graphql::{Bill, UsagePoint, bills_connection};
 use crate::billing::service as billing;
 use crate::error::{AppError, GqlResult, UserError};
 use crate::graphql::pagination::{decode_cursor, encode_cursor, page_size};
-use crate::graphql::{AppContext, scalars::DateTime};
+use crate::graphql::{AppContext, parse_id, scalars::DateTime};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
 pub enum MemberStatus {
