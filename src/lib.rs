@@ -15,6 +15,7 @@ pub mod documents;
 pub mod domain;
 pub mod error;
 pub mod graphql;
+pub mod housekeeping;
 pub mod http;
 pub mod import;
 pub mod mail;

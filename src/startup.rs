@@ -98,6 +98,7 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         tracing::info!(addr = ?self.listener.local_addr().ok(), "serving");
         let mail = tokio::spawn(self.mail.run());
+        let housekeeping = tokio::spawn(crate::housekeeping::run(self.db.clone()));
         axum::serve(
             self.listener,
             self.router
@@ -106,6 +107,7 @@ impl Application {
         .with_graceful_shutdown(shutdown_signal())
         .await?;
         mail.abort();
+        housekeeping.abort();
         self.db.close().await.ok();
         tracing::info!("stopped");
         Ok(())

@@ -190,7 +190,9 @@ impl SupportQueries {
             service::VIEW_MEMBER,
             Some(member.id),
             None,
-            format!("login ID {login_id}"),
+            // The member's ID says who; the login ID itself is theirs to take
+            // with them when they withdraw.
+            "looked up by login ID".to_string(),
         )
         .await?;
         Ok(Some(SupportMember(member)))

@@ -191,3 +191,53 @@ async fn without_a_session_member_data_is_unauthenticated() {
     );
     assert!(!res.error_codes().is_empty());
 }
+
+#[tokio::test]
+async fn housekeeping_removes_ended_sessions_and_spent_links_only() {
+    let app = spawn_app().await;
+    let live = app.login_demo().await;
+    let ended = app.login_demo().await;
+    app.op(
+        &operations("dashboard.graphql"),
+        "Logout",
+        json!({}),
+        Some(&ended),
+    )
+    .await;
+    let long_ago = if crate::helpers::is_postgres() {
+        "NOW() - INTERVAL '3 days'"
+    } else {
+        "'2000-01-01T00:00:00+00:00'"
+    };
+    app.sql(&format!(
+        "UPDATE sessions SET revoked_at = {long_ago} WHERE revoked_at IS NOT NULL"
+    ))
+    .await;
+    app.op(
+        &operations("login-screen.graphql"),
+        "RequestRegistration",
+        json!({ "email": "later@example.jp" }),
+        None,
+    )
+    .await;
+    app.sql(&format!("UPDATE registrations SET expires_at = {long_ago}"))
+        .await;
+
+    let purged = water_portal::housekeeping::purge(&app.db, chrono::Utc::now())
+        .await
+        .expect("purge");
+    assert_eq!(purged.sessions, 1);
+    assert_eq!(purged.registrations, 1);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM sessions").await, 1);
+    let me = app
+        .post(json!({ "query": "{ me { id } }" }), {
+            let mut h = HeaderMap::new();
+            h.insert(
+                "authorization",
+                HeaderValue::from_str(&format!("Bearer {live}")).expect("h"),
+            );
+            h
+        })
+        .await;
+    assert_eq!(me.data()["me"]["id"], "1");
+}
