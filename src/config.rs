@@ -62,6 +62,9 @@ pub struct Config {
     /// `PORTAL_INTROSPECTION`: `all` (default) lets every client read the
     /// schema; `staff` (for production) only signed-in staff.
     pub introspection_for_staff_only: bool,
+    /// `PORTAL_LOG_FORMAT`: `text` (default) or `json`, one object per line
+    /// for log collectors.
+    pub log_json: bool,
     /// `PORTAL_ADDRESS_FAILURE_LIMIT`: failed sign-in or recovery attempts
     /// one client address may make in 15 minutes; default 50.
     pub address_failure_limit: u32,
@@ -183,6 +186,11 @@ impl Config {
             mail_from,
             mail_retry_seconds: number("PORTAL_MAIL_RETRY_SECONDS", "30", 1, 3600)? as u32,
             trust_forwarded_for: boolean("PORTAL_TRUST_FORWARDED_FOR", "false")?,
+            log_json: match get("PORTAL_LOG_FORMAT", "text") {
+                (_, v) if v == "text" => false,
+                (_, v) if v == "json" => true,
+                raw => return Err(parse(raw, "expected text or json")),
+            },
             introspection_for_staff_only: match get("PORTAL_INTROSPECTION", "all") {
                 (_, v) if v == "all" => false,
                 (_, v) if v == "staff" => true,
