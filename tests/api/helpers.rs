@@ -312,6 +312,17 @@ impl TestApp {
             .expect("an integer")
     }
 
+    /// A second service instance on the same database (as when the
+    /// service scales out), with its own mail folder.
+    pub async fn sibling(&self) -> TestApp {
+        let vars: Vec<(&str, &str)> = self
+            .db_env
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        spawn_app_with(&vars).await
+    }
+
     /// Runs `water-portal ARGS` on this test's database, with `stdin` as
     /// its standard input.
     pub async fn tool(&self, args: &[&str], stdin: &str) -> ToolRun {

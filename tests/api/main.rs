@@ -13,5 +13,6 @@ mod mail;
 mod membership;
 mod notices;
 mod portal;
+mod scale;
 mod schema;
 mod support;
