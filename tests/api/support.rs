@@ -2,10 +2,21 @@
 
 use serde_json::json;
 
-use crate::helpers::{operations, spawn_app, spawn_app_with};
+use crate::helpers::{Gql, TestApp, operations, spawn_app, spawn_app_with};
 
 fn support() -> String {
     operations("support.graphql")
+}
+
+/// SupportLookup of the demo member's home (customer number 3100000001).
+async fn lookup(app: &TestApp, token: Option<&str>) -> Gql {
+    app.op(
+        &support(),
+        "SupportLookup",
+        json!({ "customerNumber": "3100000001" }),
+        token,
+    )
+    .await
 }
 
 #[tokio::test]
@@ -15,14 +26,7 @@ async fn staff_look_a_location_up_and_every_read_is_audited() {
         .staff_login("staff", "staff-password-2024")
         .await
         .expect("staff signs in");
-    let res = app
-        .op(
-            &support(),
-            "SupportLookup",
-            json!({ "customerNumber": "3100000001" }),
-            Some(&staff),
-        )
-        .await;
+    let res = lookup(&app, Some(&staff)).await;
     let location = &res.data()["support"]["serviceLocation"];
     assert_eq!(location["holderName"], "金沢 太郎");
     assert_eq!(location["member"]["loginId"], "demo");
@@ -86,15 +90,8 @@ async fn staff_unlock_a_locked_member_and_the_action_is_audited() {
         .staff_login("staff", "staff-password-2024")
         .await
         .expect("staff");
-    let lookup = app
-        .op(
-            &support(),
-            "SupportLookup",
-            json!({ "customerNumber": "3100000001" }),
-            Some(&staff),
-        )
-        .await;
-    assert!(lookup.data()["support"]["serviceLocation"]["member"]["lockedUntil"].is_string());
+    let looked_up = lookup(&app, Some(&staff)).await;
+    assert!(looked_up.data()["support"]["serviceLocation"]["member"]["lockedUntil"].is_string());
 
     let res = app
         .op(
@@ -134,14 +131,7 @@ async fn staff_unlock_a_locked_member_and_the_action_is_audited() {
 async fn members_are_forbidden_from_support_and_staff_cannot_act_as_members() {
     let app = spawn_app().await;
     let member = app.login_demo().await;
-    let res = app
-        .op(
-            &support(),
-            "SupportLookup",
-            json!({ "customerNumber": "3100000001" }),
-            Some(&member),
-        )
-        .await;
+    let res = lookup(&app, Some(&member)).await;
     assert_eq!(res.error_codes(), vec!["FORBIDDEN"]);
     let res = app
         .op(
@@ -152,14 +142,7 @@ async fn members_are_forbidden_from_support_and_staff_cannot_act_as_members() {
         )
         .await;
     assert_eq!(res.error_codes(), vec!["FORBIDDEN"]);
-    let anonymous = app
-        .op(
-            &support(),
-            "SupportLookup",
-            json!({ "customerNumber": "3100000001" }),
-            None,
-        )
-        .await;
+    let anonymous = lookup(&app, None).await;
     assert_eq!(anonymous.error_codes(), vec!["UNAUTHENTICATED"]);
 
     let staff = app
@@ -221,14 +204,7 @@ async fn staff_accounts_are_added_and_disabled_from_the_command_line() {
 
     let disabled = app.tool(&["staff", "disable", "clerk01"], "").await;
     assert!(disabled.success, "{}", disabled.stderr);
-    let res = app
-        .op(
-            &support(),
-            "SupportLookup",
-            json!({ "customerNumber": "3100000001" }),
-            Some(&token),
-        )
-        .await;
+    let res = lookup(&app, Some(&token)).await;
     assert_eq!(res.error_codes(), vec!["UNAUTHENTICATED"]);
     assert!(
         app.staff_login("clerk01", "counter-password-2025")
