@@ -10,6 +10,16 @@ use chrono::NaiveTime;
 
 use crate::portal::ServiceHours;
 
+/// Which documents members and anonymous clients may send
+/// (`PORTAL_DOCUMENTS`); staff may always send any.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocumentPolicy {
+    /// Only the trusted documents of `playground/trusted-documents.json`.
+    Trusted,
+    /// Any valid document (development).
+    Any,
+}
+
 /// Everything the service needs to start.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -68,6 +78,10 @@ pub struct Config {
     /// `PORTAL_ADDRESS_FAILURE_LIMIT`: failed sign-in or recovery attempts
     /// one client address may make in 15 minutes; default 50.
     pub address_failure_limit: u32,
+    /// `PORTAL_DOCUMENTS`: `trusted` (default, production): members and
+    /// anonymous clients may send only trusted documents; `any`: any valid
+    /// document (development, and the GraphQL-over-HTTP audits).
+    pub documents: DocumentPolicy,
 }
 
 /// A configuration value that could not be used.
@@ -196,6 +210,11 @@ impl Config {
                 (_, v) if v == "staff" => true,
                 raw => return Err(parse(raw, "expected all or staff")),
             },
+            documents: match get("PORTAL_DOCUMENTS", "trusted") {
+                (_, v) if v == "trusted" => DocumentPolicy::Trusted,
+                (_, v) if v == "any" => DocumentPolicy::Any,
+                raw => return Err(parse(raw, "expected trusted or any")),
+            },
             address_failure_limit: number("PORTAL_ADDRESS_FAILURE_LIMIT", "50", 1, 1_000_000)?
                 as u32,
         })
@@ -232,6 +251,7 @@ mod tests {
         assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
         assert!(matches!(c.service_hours, ServiceHours::Daily { .. }));
         assert!(c.demo_data);
+        assert_eq!(c.documents, DocumentPolicy::Trusted);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use tracing_subscriber::EnvFilter;
 use water_portal::config::Config;
 use water_portal::startup::{Application, open_database};
 
-const USAGE: &str = "usage: water-portal [serve]\n       water-portal schema\n       water-portal staff add|disable|list …\n       water-portal import DIR";
+const USAGE: &str = "usage: water-portal [serve]\n       water-portal schema\n       water-portal operations [update]\n       water-portal staff add|disable|list …\n       water-portal import DIR";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -17,6 +17,18 @@ fn main() -> ExitCode {
     if command == Some("schema") {
         print!("{}", water_portal::graphql::sdl());
         return ExitCode::SUCCESS;
+    }
+    if command == Some("operations") {
+        return match water_portal::graphql::contract::trusted::run_cli(&args[1..]) {
+            Ok(text) => {
+                println!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(text) => {
+                eprintln!("{text}");
+                ExitCode::FAILURE
+            }
+        };
     }
     if !matches!(command, None | Some("serve" | "staff" | "import")) {
         eprintln!("{USAGE}");

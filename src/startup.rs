@@ -11,6 +11,8 @@ use tokio::net::TcpListener;
 use crate::auth::password::Hasher;
 use crate::config::Config;
 use crate::db::{self, Metrics};
+use crate::graphql::contract::Contract;
+use crate::graphql::contract::trusted::Manifest;
 use crate::graphql::{self, AppState};
 use crate::http::{self, HttpState};
 use crate::mail::MailWorker;
@@ -29,6 +31,8 @@ pub enum StartError {
     },
     #[error("start-up failed: {0:?}")]
     App(AppError),
+    #[error("the GraphQL contract does not hold: {0}")]
+    Contract(String),
 }
 
 impl From<AppError> for StartError {
@@ -72,8 +76,15 @@ impl Application {
             secrets,
             mail: mail.clone(),
         };
+        let schema = graphql::schema(Some(app.clone()));
+        let contract = Contract::new(
+            &schema.sdl(),
+            &Manifest::bundled().map_err(StartError::Contract)?,
+        )
+        .map_err(StartError::Contract)?;
         let router = http::router(HttpState {
-            schema: graphql::schema(Some(app.clone())),
+            schema,
+            contract: Arc::new(contract),
             app,
         });
         Ok(Self {

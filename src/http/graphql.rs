@@ -1,102 +1,302 @@
-//! `POST /graphql` (JSON) and `GET /graphql` (queries only), with the checks
-//! async-graphql-axum leaves to the service: content type, body size, no
-//! batches, no mutations over GET, and a cap on selections that counts
-//! aliases and `__typename` too.
+//! `POST /graphql` and `GET /graphql` as the GraphQL-over-HTTP
+//! specification has them: the response media type follows `Accept`,
+//! request errors are 4xx under `application/graphql-response+json`, and
+//! every refusal is a JSON GraphQL error with `extensions.code`.
+//!
+//! A request names its document by `documentId` (a trusted document) or
+//! sends its text; with `PORTAL_DOCUMENTS=trusted` only staff may send a
+//! text that is not trusted. The document is validated (once per distinct
+//! text), its variables coerced and its cost checked before async-graphql
+//! runs it; its answer is then put in the specification's shape.
 
 use std::collections::HashMap;
-
-use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
-};
-use async_graphql::{Request, Variables};
-use async_graphql_axum::GraphQLResponse;
-use axum::body::Bytes;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
-use axum::extract::{ConnectInfo, Query, State};
+use axum::body::Body;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{ConnectInfo, OriginalUri, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde_json::{Map, Value, json};
 
 use super::HttpState;
 use crate::auth::session::{self, Principal, token_from_headers};
 use crate::auth::{ClientAddress, RequestAuth};
+use crate::config::DocumentPolicy;
+use crate::graphql::contract::{Prepared, RequestErrors, complete, cost};
 use crate::graphql::loaders::Loaders;
 
-/// Most fields one document may select, fragments expanded, aliases and
-/// `__typename` included. GraphiQL's introspection query selects about 200.
-pub const MAX_SELECTIONS: usize = 400;
+/// Longest request target accepted (a GET carrying a whole document fits).
+pub const MAX_URI_BYTES: usize = 16 * 1024;
 
-fn refuse(status: StatusCode, message: &str) -> Response {
-    let body =
-        json!({ "errors": [{ "message": message, "extensions": { "code": "BAD_REQUEST" } }] });
-    (status, axum::Json(body)).into_response()
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json; charset=utf-8";
+const JSON: &str = "application/json; charset=utf-8";
+
+/// The media type of the answer, chosen from `Accept`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Media {
+    /// `application/graphql-response+json`: request errors get 4xx.
+    GraphqlResponse,
+    /// `application/json` (also for `*/*` or no `Accept`): request errors
+    /// that reached GraphQL are 200, as legacy clients expect.
+    Json,
+}
+
+impl Media {
+    fn content_type(self) -> HeaderValue {
+        HeaderValue::from_static(match self {
+            Self::GraphqlResponse => GRAPHQL_RESPONSE,
+            Self::Json => JSON,
+        })
+    }
+}
+
+/// Picks the media type by the `Accept` header's q-values; `None` when
+/// neither JSON type is acceptable.
+pub fn negotiate(headers: &HeaderMap) -> Option<Media> {
+    let accepts: Vec<&str> = headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .collect();
+    if accepts.is_empty() {
+        return Some(Media::Json);
+    }
+    let (mut graphql, mut json, mut wildcard) = (None::<f32>, None::<f32>, None::<f32>);
+    for range in accepts {
+        let mut parts = range.split(';').map(str::trim);
+        let mime = parts.next().unwrap_or("").to_ascii_lowercase();
+        let q = parts
+            .filter_map(|p| p.strip_prefix("q="))
+            .find_map(|q| q.parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let slot = match mime.as_str() {
+            "application/graphql-response+json" => &mut graphql,
+            "application/json" => &mut json,
+            "*/*" | "application/*" => &mut wildcard,
+            _ => continue,
+        };
+        *slot = Some(slot.map_or(q, |old: f32| old.max(q)));
+    }
+    let json = json.or(wildcard).unwrap_or(0.0);
+    let graphql = graphql.unwrap_or(0.0);
+    if graphql > 0.0 && graphql >= json {
+        Some(Media::GraphqlResponse)
+    } else if json > 0.0 {
+        Some(Media::Json)
+    } else {
+        None
+    }
+}
+
+/// A refusal at the edge: a JSON GraphQL error with a code, no `data`.
+pub fn refuse(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    let mut response = (status, axum::Json(body)).into_response();
+    no_store(&mut response);
+    response
+}
+
+fn no_store(response: &mut Response) {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+}
+
+/// What a GraphQL-over-HTTP request carries.
+#[derive(Debug, Default)]
+struct Params {
+    query: Option<String>,
+    document_id: Option<String>,
+    operation_name: Option<String>,
+    variables: Map<String, Value>,
+}
+
+impl Params {
+    /// From a POST body's JSON object; wrongly typed members are refused.
+    fn from_json(body: Value) -> Result<Self, &'static str> {
+        let Value::Object(mut map) = body else {
+            return Err("リクエストは JSON オブジェクトで送信してください。");
+        };
+        let string = |v: Option<Value>, what| match v {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(_) => Err(what),
+        };
+        let object = |v: Option<Value>, what| match v {
+            None | Some(Value::Null) => Ok(Map::new()),
+            Some(Value::Object(m)) => Ok(m),
+            Some(_) => Err(what),
+        };
+        object(
+            map.remove("extensions"),
+            "extensions はオブジェクトで指定してください。",
+        )?;
+        Ok(Self {
+            query: string(map.remove("query"), "query は文字列で指定してください。")?,
+            document_id: string(
+                map.remove("documentId"),
+                "documentId は文字列で指定してください。",
+            )?,
+            operation_name: string(
+                map.remove("operationName"),
+                "operationName は文字列で指定してください。",
+            )?,
+            variables: object(
+                map.remove("variables"),
+                "variables はオブジェクトで指定してください。",
+            )?,
+        })
+    }
+
+    /// From a GET's query string (`variables` and `extensions` as JSON).
+    fn from_query(mut params: HashMap<String, String>) -> Result<Self, &'static str> {
+        let json_object = |raw: Option<String>, what| match raw.filter(|s| !s.is_empty()) {
+            None => Ok(Map::new()),
+            Some(raw) => match serde_json::from_str::<Value>(&raw) {
+                Ok(Value::Object(m)) => Ok(m),
+                Ok(Value::Null) => Ok(Map::new()),
+                _ => Err(what),
+            },
+        };
+        json_object(
+            params.remove("extensions"),
+            "extensions はオブジェクトの JSON で指定してください。",
+        )?;
+        Ok(Self {
+            query: params.remove("query"),
+            document_id: params.remove("documentId"),
+            operation_name: params.remove("operationName").filter(|s| !s.is_empty()),
+            variables: json_object(
+                params.remove("variables"),
+                "variables はオブジェクトの JSON で指定してください。",
+            )?,
+        })
+    }
+}
+
+/// How the request arrived: GET may only run queries.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Method {
+    Get,
+    Post,
 }
 
 pub async fn post(
     State(state): State<HttpState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
-    let is_json = headers
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable();
+    };
+    let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
-    if !is_json {
+        .unwrap_or("");
+    let mut parts = content_type.split(';').map(str::trim);
+    let is_json = parts
+        .next()
+        .is_some_and(|v| v.eq_ignore_ascii_case("application/json"));
+    let charset_ok = parts.all(|p| {
+        p.split_once('=').is_none_or(|(k, v)| {
+            !k.trim().eq_ignore_ascii_case("charset")
+                || v.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
+        })
+    });
+    if !is_json || !charset_ok {
         return refuse(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Content-Type: application/json で送信してください。",
+            "BAD_REQUEST",
+            "Content-Type: application/json（UTF-8）で送信してください。",
         );
     }
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > super::MAX_BODY_BYTES) {
+        return too_large();
+    }
+    let Ok(body) = axum::body::to_bytes(body, super::MAX_BODY_BYTES).await else {
+        return too_large();
+    };
     if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
         return refuse(
             StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
             "一括リクエスト（バッチ）には対応していません。",
         );
     }
-    let request: Request = match serde_json::from_slice(&body) {
-        Ok(request) => request,
-        Err(_) => {
-            return refuse(
-                StatusCode::BAD_REQUEST,
-                "GraphQL リクエストの JSON が不正です。",
-            );
-        }
+    let params = match serde_json::from_slice::<Value>(&body)
+        .map_err(|_| "GraphQL リクエストの JSON が不正です。")
+        .and_then(Params::from_json)
+    {
+        Ok(params) => params,
+        Err(message) => return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST", message),
     };
-    execute(&state, peer, &headers, request).await
+    execute(&state, peer, &headers, params, media, Method::Post).await
 }
 
 pub async fn get(
     State(state): State<HttpState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
-    Query(params): Query<HashMap<String, String>>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Response {
-    let Some(query) = params.get("query") else {
-        return refuse(StatusCode::BAD_REQUEST, "query を指定してください。");
-    };
-    let mut request = Request::new(query.clone());
-    if let Some(name) = params.get("operationName") {
-        request = request.operation_name(name.clone());
-    }
-    if let Some(raw) = params.get("variables") {
-        match serde_json::from_str::<serde_json::Value>(raw) {
-            Ok(value) => request = request.variables(Variables::from_json(value)),
-            Err(_) => return refuse(StatusCode::BAD_REQUEST, "variables の JSON が不正です。"),
-        }
-    }
-    let operation = request.operation_name.clone();
-    if let Ok(doc) = request.parsed_query()
-        && selected_operation_type(doc, operation.as_deref()) != Some(OperationType::Query)
-    {
+    if uri.to_string().len() > MAX_URI_BYTES {
         return refuse(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "GET で送れるのは query だけです。mutation は POST で送信してください。",
+            StatusCode::URI_TOO_LONG,
+            "BAD_REQUEST",
+            "URL が長すぎます。POST で送信するか documentId をお使いください。",
         );
     }
-    execute(&state, peer, &headers, request).await
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable();
+    };
+    let params = match query
+        .map_err(|_| "クエリ文字列が不正です。")
+        .and_then(|Query(q)| Params::from_query(q))
+    {
+        Ok(params) => params,
+        Err(message) => return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST", message),
+    };
+    execute(&state, peer, &headers, params, media, Method::Get).await
+}
+
+/// Any other method on `/graphql`.
+pub async fn other_method() -> Response {
+    let mut response = refuse(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "BAD_REQUEST",
+        "GET または POST で送信してください。",
+    );
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
+    response
+}
+
+fn too_large() -> Response {
+    refuse(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "BAD_REQUEST",
+        "リクエストが大きすぎます。",
+    )
+}
+
+fn not_acceptable() -> Response {
+    refuse(
+        StatusCode::NOT_ACCEPTABLE,
+        "BAD_REQUEST",
+        "Accept に application/graphql-response+json か application/json を含めてください。",
+    )
 }
 
 /// The client's address: the peer, or behind a trusted reverse proxy the
@@ -121,139 +321,296 @@ fn client_address(state: &HttpState, peer: SocketAddr, headers: &HeaderMap) -> C
     ClientAddress(forwarded.unwrap_or_else(|| peer.ip().to_string()))
 }
 
+/// The request's credentials, resolved only when a decision needs them.
+struct Credentials<'a> {
+    state: &'a HttpState,
+    token: Option<String>,
+    principal: Option<Option<Principal>>,
+}
+
+impl Credentials<'_> {
+    async fn principal(&mut self) -> Option<Principal> {
+        if let Some(principal) = self.principal {
+            return principal;
+        }
+        let principal = match &self.token {
+            Some(t) => session::resolve(&self.state.app.db, &self.state.app.config, t)
+                .await
+                .unwrap_or_else(|err| {
+                    tracing::error!(error = ?err, "session lookup failed");
+                    None
+                }),
+            None => None,
+        };
+        self.principal = Some(principal);
+        principal
+    }
+
+    async fn is_staff(&mut self) -> bool {
+        matches!(self.principal().await, Some(Principal::Staff { .. }))
+    }
+
+    fn into_auth(self) -> RequestAuth {
+        match self.principal {
+            Some(principal) => RequestAuth::resolved(self.token, principal),
+            None => RequestAuth::new(self.token),
+        }
+    }
+}
+
+/// Why a request's document does not run.
+enum Refusal {
+    /// Refused at the edge, before parsing.
+    Edge(Response),
+    /// Parsed or validated with errors: a request error.
+    Invalid(RequestErrors),
+}
+
+/// The document a request names, if it may run it.
+async fn document(
+    state: &HttpState,
+    credentials: &mut Credentials<'_>,
+    params: &Params,
+) -> Result<Arc<Prepared>, Refusal> {
+    let contract = &state.contract;
+    let edge =
+        |code: &str, message: &str| Refusal::Edge(refuse(StatusCode::BAD_REQUEST, code, message));
+    match (&params.document_id, &params.query) {
+        (Some(_), Some(_)) => Err(edge(
+            "BAD_REQUEST",
+            "query と documentId はどちらか一方だけを指定してください。",
+        )),
+        (Some(id), None) => contract.trusted(id).ok_or_else(|| {
+            edge(
+                "TRUSTED_DOCUMENT_REQUIRED",
+                "この documentId の文書は登録されていません。",
+            )
+        }),
+        (None, Some(text)) => {
+            if let Some(trusted) = contract.trusted_text(text) {
+                return Ok(trusted);
+            }
+            if state.app.config.documents == DocumentPolicy::Trusted
+                && !credentials.is_staff().await
+            {
+                return Err(edge(
+                    "TRUSTED_DOCUMENT_REQUIRED",
+                    "この文書は受け付けていません。ポータルの画面から操作してください。",
+                ));
+            }
+            contract.prepare(text).map_err(Refusal::Invalid)
+        }
+        (None, None) => Err(edge(
+            "BAD_REQUEST",
+            "query または documentId を指定してください。",
+        )),
+    }
+}
+
+/// A request error: no `data`; 400 for `application/graphql-response+json`,
+/// 200 for `application/json`.
+fn request_error(errors: RequestErrors, cost: Option<Value>, media: Media) -> Response {
+    let mut body = json!({ "errors": errors.0 });
+    if let Some(cost) = cost {
+        body["extensions"] = json!({ "cost": cost });
+    }
+    let status = match media {
+        Media::GraphqlResponse => StatusCode::BAD_REQUEST,
+        Media::Json => StatusCode::OK,
+    };
+    respond(status, media, &body)
+}
+
+/// An executed operation's answer, serialised in the order of its maps.
+#[derive(serde::Serialize)]
+struct Answer<'a> {
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: &'a [async_graphql::ServerError],
+    data: Option<&'a async_graphql::Value>,
+    extensions: Value,
+}
+
+fn respond(status: StatusCode, media: Media, body: &impl serde::Serialize) -> Response {
+    let bytes = serde_json::to_vec(body).unwrap_or_default();
+    let mut response = (status, bytes).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, media.content_type());
+    no_store(&mut response);
+    response
+}
+
 async fn execute(
     state: &HttpState,
     peer: SocketAddr,
     headers: &HeaderMap,
-    mut request: Request,
+    params: Params,
+    media: Media,
+    method: Method,
 ) -> Response {
-    if let Ok(doc) = request.parsed_query()
-        && count_selections(doc) > MAX_SELECTIONS
-    {
-        return refuse(StatusCode::BAD_REQUEST, "クエリが大きすぎます。");
-    }
-    let token = token_from_headers(headers);
-    // With introspection for staff only, the session is needed up front.
-    let auth = if state.app.config.introspection_for_staff_only {
-        let principal = match &token {
-            Some(t) => match session::resolve(&state.app.db, &state.app.config, t).await {
-                Ok(principal) => principal,
-                Err(err) => {
-                    tracing::error!(error = ?err, "session lookup failed");
-                    None
-                }
-            },
-            None => None,
-        };
-        if !matches!(principal, Some(Principal::Staff { .. })) {
-            request = request.disable_introspection();
-        }
-        RequestAuth::resolved(token, principal)
-    } else {
-        RequestAuth::new(token)
+    let mut credentials = Credentials {
+        state,
+        token: token_from_headers(headers),
+        principal: None,
     };
+    let prepared = match document(state, &mut credentials, &params).await {
+        Ok(prepared) => prepared,
+        Err(Refusal::Edge(response)) => return response,
+        Err(Refusal::Invalid(errors)) => return request_error(errors, None, media),
+    };
+    let contract = &state.contract;
+    let (operation, variables) = match contract.operation(
+        &prepared,
+        params.operation_name.as_deref(),
+        &params.variables,
+    ) {
+        Ok(found) => found,
+        Err(errors) => return request_error(errors, None, media),
+    };
+    if method == Method::Get && !operation.is_query() {
+        let mut response = refuse(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "BAD_REQUEST",
+            "GET で送れるのは query だけです。mutation は POST で送信してください。",
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return response;
+    }
+    if state.app.config.introspection_for_staff_only
+        && operation
+            .all_fields(&prepared.document)
+            .any(|f| matches!(f.name.as_str(), "__schema" | "__type"))
+        && !credentials.is_staff().await
+    {
+        let error = json!({
+            "message": "スキーマの参照は職員のみ利用できます。",
+            "extensions": { "code": "FORBIDDEN" },
+        });
+        return request_error(RequestErrors(vec![error]), None, media);
+    }
+    let requested = cost::cost(
+        contract.schema(),
+        &prepared.document,
+        operation,
+        &variables,
+        cost::MAX_COST,
+    );
+    let cost_extension = json!({
+        "requestedQueryCost": requested,
+        "maximumQueryCost": cost::MAX_COST,
+    });
+    if requested > cost::MAX_COST {
+        let error = json!({
+            "message": format!(
+                "クエリのコスト（{requested}）が上限（{}）を超えています。取得する件数を減らしてください。",
+                cost::MAX_COST
+            ),
+            "extensions": { "code": "QUERY_TOO_COSTLY", "cost": requested, "limit": cost::MAX_COST },
+        });
+        let mut response = request_error(RequestErrors(vec![error]), Some(cost_extension), media);
+        *response.status_mut() = StatusCode::BAD_REQUEST;
+        return response;
+    }
+
+    let mut request = async_graphql::Request::new(prepared.text.to_string()).variables(
+        async_graphql::Variables::from_json(Value::Object(params.variables)),
+    );
+    if let Some(name) = &params.operation_name {
+        request = request.operation_name(name.clone());
+    }
+    let anonymous = credentials.token.is_none();
     let request = request
-        .data(auth)
+        .data(credentials.into_auth())
         .data(client_address(state, peer, headers))
         .data(Loaders::new(&state.app.db));
     let mut response = state.schema.execute(request).await;
-    // Errors from parsing, validation or input coercion carry no code of
-    // their own: they are the client's request at fault.
+
     for error in &mut response.errors {
+        // Errors from async-graphql's own checks carry no code: the
+        // client's request is at fault.
         let extensions = error.extensions.get_or_insert_with(Default::default);
         if extensions.get("code").is_none() {
             extensions.set("code", "BAD_REQUEST");
         }
     }
-    let mut response = GraphQLResponse::from(response).into_response();
-    // Members' data must not be kept by shared or browser caches.
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
-}
-
-fn selected_operation_type(doc: &ExecutableDocument, name: Option<&str>) -> Option<OperationType> {
-    match (&doc.operations, name) {
-        (DocumentOperations::Single(op), _) => Some(op.node.ty),
-        (DocumentOperations::Multiple(ops), Some(name)) => ops
+    if !response.errors.is_empty() && response.errors.iter().all(|e| e.path.is_empty()) {
+        // Refused before execution (async-graphql's own limits).
+        let errors = response
+            .errors
             .iter()
-            .find(|(n, _)| n.as_str() == name)
-            .map(|(_, op)| op.node.ty),
-        (DocumentOperations::Multiple(_), None) => None,
+            .map(|e| serde_json::to_value(e).unwrap_or(Value::Null))
+            .collect();
+        return request_error(RequestErrors(errors), Some(cost_extension), media);
     }
-}
-
-/// Counts every selected field of every operation, expanding fragments;
-/// stops counting past the limit.
-fn count_selections(doc: &ExecutableDocument) -> usize {
-    fn walk(doc: &ExecutableDocument, set: &SelectionSet, depth: usize, total: &mut usize) {
-        if depth > 64 || *total > MAX_SELECTIONS {
-            // Deeper nesting or larger totals are refused anyway.
-            *total = total.saturating_add(MAX_SELECTIONS);
-            return;
-        }
-        for selection in &set.items {
-            match &selection.node {
-                Selection::Field(field) => {
-                    *total += 1;
-                    walk(doc, &field.node.selection_set.node, depth + 1, total);
-                }
-                Selection::InlineFragment(fragment) => {
-                    walk(doc, &fragment.node.selection_set.node, depth + 1, total);
-                }
-                Selection::FragmentSpread(spread) => {
-                    if let Some(fragment) = doc.fragments.get(&spread.node.fragment_name.node) {
-                        walk(doc, &fragment.node.selection_set.node, depth + 1, total);
-                    }
-                }
-            }
-        }
+    let paths: Vec<&[async_graphql::PathSegment]> =
+        response.errors.iter().map(|e| e.path.as_slice()).collect();
+    let data = complete::complete(
+        contract.schema(),
+        &prepared.document,
+        operation,
+        &variables,
+        std::mem::take(&mut response.data),
+        &paths,
+    );
+    let body = Answer {
+        errors: &response.errors,
+        data: data.as_ref(),
+        extensions: json!({ "cost": cost_extension }),
+    };
+    let mut http = respond(StatusCode::OK, media, &body);
+    for (name, value) in response.http_headers.iter() {
+        http.headers_mut().append(name, value.clone());
     }
-    let mut total = 0;
-    for (_, operation) in doc.operations.iter() {
-        walk(doc, &operation.node.selection_set.node, 0, &mut total);
+    if method == Method::Get && anonymous && response.errors.is_empty() {
+        // Public answers to a GET by documentId may be kept by a proxy.
+        http.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=60"),
+        );
     }
-    total
+    http.headers_mut().insert(
+        header::VARY,
+        HeaderValue::from_static("Accept, Accept-Language, Authorization, Cookie"),
+    );
+    http
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use async_graphql::parser::parse_query;
 
-    #[test]
-    fn aliases_of_typename_count_against_the_limit() {
-        let many: String = (0..500).map(|i| format!("a{i}: __typename ")).collect();
-        let doc = parse_query(format!("{{ {many} }}")).expect("parses");
-        assert!(count_selections(&doc) > MAX_SELECTIONS);
+    fn accept(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::ACCEPT,
+            HeaderValue::from_str(value).expect("header"),
+        );
+        headers
     }
 
     #[test]
-    fn fragments_are_expanded_and_cycles_stop() {
-        let doc = parse_query(
-            "query { me { ...A ...A } } fragment A on Customer { id displayName ...B } \
-             fragment B on Customer { ...A }",
-        )
-        .expect("parses");
-        assert!(count_selections(&doc) > MAX_SELECTIONS);
-        let small =
-            parse_query("query { me { ...A } } fragment A on Customer { id }").expect("parses");
-        assert_eq!(count_selections(&small), 2);
-    }
-
-    #[test]
-    fn only_the_named_operation_decides_the_method() {
-        let doc =
-            parse_query("query Q { me { id } } mutation M { logout { success } }").expect("parses");
+    fn the_media_type_follows_accept() {
+        assert_eq!(negotiate(&HeaderMap::new()), Some(Media::Json));
+        assert_eq!(negotiate(&accept("*/*")), Some(Media::Json));
+        assert_eq!(negotiate(&accept("application/json")), Some(Media::Json));
         assert_eq!(
-            selected_operation_type(&doc, Some("Q")),
-            Some(OperationType::Query)
+            negotiate(&accept(
+                "application/graphql-response+json, application/json"
+            )),
+            Some(Media::GraphqlResponse)
         );
         assert_eq!(
-            selected_operation_type(&doc, Some("M")),
-            Some(OperationType::Mutation)
+            negotiate(&accept(
+                "application/graphql-response+json;q=0.5, application/json"
+            )),
+            Some(Media::Json)
         );
-        assert_eq!(selected_operation_type(&doc, None), None);
+        assert_eq!(negotiate(&accept("text/html")), None);
+        assert_eq!(
+            negotiate(&accept("text/html, */*;q=0.8")),
+            Some(Media::Json)
+        );
     }
 }

@@ -11,6 +11,7 @@ use axum::routing::get;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+use crate::graphql::contract::Contract;
 use crate::graphql::{AppState, PortalSchema};
 
 /// Largest request body accepted; the clients' biggest document is ~2 KB.
@@ -20,19 +21,26 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 #[derive(Clone)]
 pub struct HttpState {
     pub schema: PortalSchema,
+    pub contract: std::sync::Arc<Contract>,
     pub app: AppState,
 }
 
 /// All routes of the service.
 pub fn router(state: HttpState) -> Router {
     Router::new()
-        .route("/graphql", get(graphql::get).post(graphql::post))
+        .route(
+            "/graphql",
+            get(graphql::get)
+                .post(graphql::post)
+                .fallback(graphql::other_method),
+        )
         .route("/playground", get(playground::index))
         .route("/playground/assets/{file}", get(playground::asset))
         .route("/playground/operations/{file}", get(playground::operation))
         .route("/documents/{id}", get(crate::documents::download::download))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
+        .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(
             // One line per request; the path only, never a query string
@@ -45,6 +53,15 @@ pub fn router(state: HttpState) -> Router {
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .with_state(state)
+}
+
+/// Any other path.
+async fn not_found() -> axum::response::Response {
+    graphql::refuse(
+        StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+        "ページが見つかりません。",
+    )
 }
 
 /// 200 once the service is up and its database answers.

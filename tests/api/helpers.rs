@@ -68,6 +68,9 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
         ("PORTAL_SERVICE_HOURS".into(), "always".into()),
         ("PORTAL_DEMO_LOCATIONS".into(), TEST_CITY.into()),
         ("PORTAL_COOKIE_SECURE".into(), "false".into()),
+        // Tests send documents of their own; the trusted-document tests
+        // turn the production setting back on.
+        ("PORTAL_DOCUMENTS".into(), "any".into()),
     ];
     let dir = std::env::temp_dir().join("water-portal-tests");
     std::fs::create_dir_all(&dir).expect("temp dir");

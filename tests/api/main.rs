@@ -4,6 +4,7 @@
 
 mod auth;
 mod billing;
+mod contract;
 mod dashboard;
 mod documents;
 mod edge;
