@@ -82,6 +82,17 @@ pub struct Config {
     /// anonymous clients may send only trusted documents; `any`: any valid
     /// document (development, and the GraphQL-over-HTTP audits).
     pub documents: DocumentPolicy,
+    /// `PORTAL_MAX_CONNECTIONS`: connections served at once; default 4096.
+    pub max_connections: usize,
+    /// `PORTAL_HEADER_TIMEOUT_SECONDS`: a connection that has not sent a
+    /// request's headers within this is closed; default 10.
+    pub header_timeout_seconds: u64,
+    /// `PORTAL_BODY_TIMEOUT_SECONDS`: a request body not received within
+    /// this gets 408; default 10.
+    pub body_timeout_seconds: u64,
+    /// `PORTAL_REQUEST_TIMEOUT_SECONDS`: a request not answered within this
+    /// gets 408; default 30.
+    pub request_timeout_seconds: u64,
 }
 
 /// A configuration value that could not be used.
@@ -215,6 +226,10 @@ impl Config {
                 (_, v) if v == "any" => DocumentPolicy::Any,
                 raw => return Err(parse(raw, "expected trusted or any")),
             },
+            max_connections: number("PORTAL_MAX_CONNECTIONS", "4096", 1, 1_000_000)? as usize,
+            header_timeout_seconds: number("PORTAL_HEADER_TIMEOUT_SECONDS", "10", 1, 600)?,
+            body_timeout_seconds: number("PORTAL_BODY_TIMEOUT_SECONDS", "10", 1, 600)?,
+            request_timeout_seconds: number("PORTAL_REQUEST_TIMEOUT_SECONDS", "30", 1, 3600)?,
             address_failure_limit: number("PORTAL_ADDRESS_FAILURE_LIMIT", "50", 1, 1_000_000)?
                 as u32,
         })

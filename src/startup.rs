@@ -45,6 +45,7 @@ impl From<AppError> for StartError {
 pub struct Application {
     listener: TcpListener,
     router: axum::Router,
+    limits: http::serve::Limits,
     db: DatabaseConnection,
     mail: MailWorker,
 }
@@ -76,6 +77,7 @@ impl Application {
             secrets,
             mail: mail.clone(),
         };
+        let app_config = app.config.clone();
         let schema = graphql::schema(Some(app.clone()));
         let contract = Contract::new(
             &schema.sdl(),
@@ -87,9 +89,15 @@ impl Application {
             contract: Arc::new(contract),
             app,
         });
+        let limits = http::serve::Limits {
+            max_connections: app_config.max_connections,
+            header_read: std::time::Duration::from_secs(app_config.header_timeout_seconds),
+            request: std::time::Duration::from_secs(app_config.request_timeout_seconds),
+        };
         Ok(Self {
             listener,
             router,
+            limits,
             db,
             mail,
         })
@@ -110,13 +118,7 @@ impl Application {
         tracing::info!(addr = ?self.listener.local_addr().ok(), "serving");
         let mail = tokio::spawn(self.mail.run());
         let housekeeping = tokio::spawn(crate::housekeeping::run(self.db.clone()));
-        axum::serve(
-            self.listener,
-            self.router
-                .into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+        http::serve::serve(self.listener, self.router, self.limits, shutdown_signal()).await;
         mail.abort();
         housekeeping.abort();
         self.db.close().await.ok();

@@ -99,7 +99,11 @@ async fn verify(
     login_id: Option<&str>,
 ) -> AppResult<Result<member::Model, Vec<UserError>>> {
     let address_key = Key::address("recovery", client);
-    if throttle::locked_until(db, &address_key).await?.is_some() {
+    // Counted before any work, atomically; a success gives it back.
+    if throttle::attempt(db, &address_key, throttle::per_address(address_limit))
+        .await?
+        .is_err()
+    {
         return Err(AppError::RateLimited);
     }
     let number = match PortalCustomerNumber::parse(raw_number) {
@@ -116,11 +120,12 @@ async fn verify(
     let member = member_by_number(db, &number).await?;
     let stored = member.as_ref().and_then(|m| m.secret_answer_hash.clone());
     let answer = normalise_secret_answer(raw_answer);
-    // Locked or not, known or not: the same work before answering.
-    let matched = hasher.verify(answer, stored).await?;
+    // A locked number costs no hash (whether it has a member or not);
+    // otherwise known or not, the same work before answering.
     if let Some(until) = throttle::locked_until(db, &key).await? {
         return Ok(Err(locked(until)));
     }
+    let matched = hasher.verify(answer, stored).await?;
     let login_matches = match (login_id, &member) {
         (None, _) => true,
         (Some(raw), Some(m)) => {
@@ -131,11 +136,10 @@ async fn verify(
     match member {
         Some(member) if matched && login_matches => {
             throttle::clear(db, &key).await?;
+            throttle::forgive(db, &address_key).await?;
             Ok(Ok(member))
         }
         member => {
-            throttle::record_failure(db, &address_key, throttle::per_address(address_limit))
-                .await?;
             let txn = crate::db::write_txn(db).await?;
             let lock = throttle::record_failure(&txn, &key, throttle::RECOVERY).await?;
             if let (Some(until), Some(m)) = (lock, &member)

@@ -32,17 +32,18 @@ pub async fn check_current_password(
     password: &str,
 ) -> AppResult<Result<(), Vec<UserError>>> {
     let key = member.login_id.as_deref().map(Key::login);
+    // A locked account costs no hash.
+    if let Some(key) = &key
+        && throttle::locked_until(db, key).await?.is_some()
+    {
+        return Err(AppError::RateLimited);
+    }
     let matched = hasher
         .verify(
             crate::auth::service::normalise_password(password),
             member.password_hash.clone(),
         )
         .await?;
-    if let Some(key) = &key
-        && throttle::locked_until(db, key).await?.is_some()
-    {
-        return Err(AppError::RateLimited);
-    }
     if matched {
         return Ok(Ok(()));
     }

@@ -34,40 +34,39 @@ enum Checked {
     Locked(DateTime<Utc>),
 }
 
-/// Checks `password` against `stored` (a dummy hash when there is none, so
-/// unknown accounts cost the same), then the lock on `key`, and counts a
-/// failure against the key and the client's address.
+/// Checks the lock on `key` first (a locked ID costs no hash), then
+/// `password` against `stored` (a dummy hash when there is none, so unknown
+/// accounts cost the same), and counts a failure against the key. The
+/// client's address was counted by [`admit`] before; a success gives that
+/// count back.
 async fn check(
     db: &impl ConnectionTrait,
-    config: &Config,
     hasher: &Hasher,
     key: &Key,
     address_key: &Key,
     stored: Option<String>,
     password: &str,
 ) -> AppResult<Checked> {
-    let matched = hasher.verify(normalise_password(password), stored).await?;
     if let Some(until) = throttle::locked_until(db, key).await? {
         return Ok(Checked::Locked(until));
     }
+    let matched = hasher.verify(normalise_password(password), stored).await?;
     if matched {
         throttle::clear(db, key).await?;
+        throttle::forgive(db, address_key).await?;
         return Ok(Checked::Matched);
     }
     throttle::record_failure(db, key, throttle::LOGIN).await?;
-    throttle::record_failure(
-        db,
-        address_key,
-        throttle::per_address(config.address_failure_limit),
-    )
-    .await?;
     Ok(Checked::Wrong)
 }
 
-async fn refuse_locked_address(db: &impl ConnectionTrait, address_key: &Key) -> AppResult<()> {
-    match throttle::locked_until(db, address_key).await? {
-        Some(_) => Err(AppError::RateLimited),
-        None => Ok(()),
+/// Counts a sign-in attempt against the client's address before any work,
+/// atomically, and refuses it past the address's limit.
+async fn admit(db: &impl ConnectionTrait, config: &Config, address_key: &Key) -> AppResult<()> {
+    let policy = throttle::per_address(config.address_failure_limit);
+    match throttle::attempt(db, address_key, policy).await? {
+        Ok(()) => Ok(()),
+        Err(_) => Err(AppError::RateLimited),
     }
 }
 
@@ -81,7 +80,7 @@ pub async fn login(
     password: &str,
 ) -> AppResult<LoginOutcome<member::Model>> {
     let address_key = Key::address("login", client);
-    refuse_locked_address(db, &address_key).await?;
+    admit(db, config, &address_key).await?;
     let login_id = LoginId::parse(raw_login_id).ok();
     // Unknown and malformed IDs are counted too, so a lock tells nothing
     // about whether an account exists.
@@ -101,7 +100,7 @@ pub async fn login(
     };
     let stored = found.as_ref().and_then(|m| m.password_hash.clone());
     match (
-        check(db, config, hasher, &key, &address_key, stored, password).await?,
+        check(db, hasher, &key, &address_key, stored, password).await?,
         found,
     ) {
         (Checked::Locked(until), _) => Ok(LoginOutcome::Locked { until }),
@@ -124,7 +123,7 @@ pub async fn staff_login(
     password: &str,
 ) -> AppResult<LoginOutcome<staff::Model>> {
     let address_key = Key::address("staff-login", client);
-    refuse_locked_address(db, &address_key).await?;
+    admit(db, config, &address_key).await?;
     let login_id: String = normalise(raw_login_id).chars().take(100).collect();
     let key = Key::staff_login(&login_id);
     let found = staff::Entity::find()
@@ -134,7 +133,7 @@ pub async fn staff_login(
         .await?;
     let stored = found.as_ref().map(|s| s.password_hash.clone());
     match (
-        check(db, config, hasher, &key, &address_key, stored, password).await?,
+        check(db, hasher, &key, &address_key, stored, password).await?,
         found,
     ) {
         (Checked::Locked(until), _) => Ok(LoginOutcome::Locked { until }),

@@ -48,30 +48,36 @@ impl Key {
 /// When a key locks, and for how long.
 #[derive(Clone, Copy, Debug)]
 pub enum Policy {
-    /// Locks after `after` consecutive failures for `base`, doubling with
-    /// each further failure up to `max`.
+    /// Locks after `after` failures for `base`, doubling with each further
+    /// failure up to `max`; the count starts afresh once `decay` passes
+    /// without a failure.
     Consecutive {
         after: i32,
         base: Duration,
         max: Duration,
+        decay: Duration,
     },
     /// Locks once `limit` failures fall within one `window`, until the
     /// window ends.
     Window { limit: i32, window: Duration },
 }
 
-/// Sign-in: locked after 5 failures, 1 minute, doubling up to an hour.
+/// Sign-in: locked after 5 failures, 1 minute, doubling up to an hour;
+/// forgotten after an hour without a failure.
 pub const LOGIN: Policy = Policy::Consecutive {
     after: 5,
     base: Duration::minutes(1),
     max: Duration::hours(1),
+    decay: Duration::hours(1),
 };
 
-/// Secret-question answers: 5 wrong answers lock recovery for 24 hours.
+/// Secret-question answers: 5 wrong answers lock recovery for 24 hours;
+/// forgotten a day after the last.
 pub const RECOVERY: Policy = Policy::Consecutive {
     after: 5,
     base: Duration::hours(24),
     max: Duration::hours(24),
+    decay: Duration::hours(24),
 };
 
 /// Registration mails to one address: 5 an hour.
@@ -107,14 +113,32 @@ pub async fn locked_until(
 }
 
 /// Counts one failure; returns the lock's end if the key is now locked.
+///
+/// One statement adds the failure (or starts the count afresh once its
+/// window or decay has passed) and returns the new count, so concurrent
+/// failures on several instances all count.
 pub async fn record_failure(
     db: &impl ConnectionTrait,
     key: &Key,
     policy: Policy,
 ) -> AppResult<Option<DateTime<Utc>>> {
+    Ok(count(db, key, policy).await?.1)
+}
+
+/// Adds one to `key`'s count: the new count and the lock it brings.
+async fn count(
+    db: &impl ConnectionTrait,
+    key: &Key,
+    policy: Policy,
+) -> AppResult<(i32, Option<DateTime<Utc>>)> {
     let now = Utc::now();
-    // Insert or add one, atomically, so concurrent failures all count.
-    throttle::Entity::insert(throttle::ActiveModel {
+    let (since, stale_after) = match policy {
+        Policy::Consecutive { decay, .. } => (throttle::Column::UpdatedAt, decay),
+        Policy::Window { window, .. } => (throttle::Column::WindowStartedAt, window),
+    };
+    let stale = || Expr::col((throttle::Entity, since)).lte(now - stale_after);
+    let current = |column| Expr::col((throttle::Entity, column));
+    let row = throttle::Entity::insert(throttle::ActiveModel {
         key: Set(key.0.clone()),
         failures: Set(1),
         window_started_at: Set(now),
@@ -125,48 +149,79 @@ pub async fn record_failure(
         OnConflict::column(throttle::Column::Key)
             .value(
                 throttle::Column::Failures,
-                Expr::col((throttle::Entity, throttle::Column::Failures)).add(1),
+                Expr::case(stale(), 1).finally(current(throttle::Column::Failures).add(1)),
+            )
+            .value(
+                throttle::Column::WindowStartedAt,
+                Expr::case(stale(), now).finally(current(throttle::Column::WindowStartedAt)),
+            )
+            .value(
+                throttle::Column::LockedUntil,
+                Expr::case(stale(), Option::<DateTime<Utc>>::None)
+                    .finally(current(throttle::Column::LockedUntil)),
             )
             .value(throttle::Column::UpdatedAt, Expr::value(now))
             .to_owned(),
     )
-    .exec_without_returning(db)
+    .exec_with_returning(db)
     .await?;
-    let Some(row) = throttle::Entity::find_by_id(key.0.clone()).one(db).await? else {
-        return Ok(None);
-    };
     let lock = match policy {
-        Policy::Consecutive { after, base, max } => (row.failures >= after).then(|| {
+        Policy::Consecutive {
+            after, base, max, ..
+        } => (row.failures >= after).then(|| {
             let doublings = (row.failures - after).clamp(0, 20);
             let wait = base * 2i32.pow(doublings as u32);
             now + wait.min(max)
         }),
         Policy::Window { limit, window } => {
-            if row.window_started_at + window <= now {
-                // The window has passed: this failure starts a new one.
-                throttle::Entity::update_many()
-                    .col_expr(throttle::Column::Failures, Expr::value(1))
-                    .col_expr(throttle::Column::WindowStartedAt, Expr::value(now))
-                    .col_expr(
-                        throttle::Column::LockedUntil,
-                        Expr::value(Option::<DateTime<Utc>>::None),
-                    )
-                    .filter(throttle::Column::Key.eq(key.0.clone()))
-                    .exec(db)
-                    .await?;
-                return Ok(None);
-            }
             (row.failures >= limit).then_some(row.window_started_at + window)
         }
     };
-    if let Some(until) = lock {
+    if let Some(until) = lock
+        && row.locked_until != Some(until)
+    {
         throttle::Entity::update_many()
             .col_expr(throttle::Column::LockedUntil, Expr::value(until))
             .filter(throttle::Column::Key.eq(key.0.clone()))
             .exec(db)
             .await?;
     }
-    Ok(lock)
+    Ok((row.failures, lock))
+}
+
+/// Counts an attempt before it is made (so attempts running at once cannot
+/// all slip under the limit) and refuses it once the key is past its limit,
+/// counting the refused attempt too; a successful attempt gives its count
+/// back with [`forgive`].
+pub async fn attempt(
+    db: &impl ConnectionTrait,
+    key: &Key,
+    policy: Policy,
+) -> AppResult<Result<(), DateTime<Utc>>> {
+    let (failures, lock) = count(db, key, policy).await?;
+    let limit = match policy {
+        Policy::Consecutive { after, .. } => after,
+        Policy::Window { limit, .. } => limit,
+    };
+    Ok(if failures > limit {
+        Err(lock.unwrap_or_else(Utc::now))
+    } else {
+        Ok(())
+    })
+}
+
+/// Takes back the count of an attempt that succeeded.
+pub async fn forgive(db: &impl ConnectionTrait, key: &Key) -> AppResult<()> {
+    throttle::Entity::update_many()
+        .col_expr(
+            throttle::Column::Failures,
+            Expr::col(throttle::Column::Failures).sub(1),
+        )
+        .filter(throttle::Column::Key.eq(key.0.clone()))
+        .filter(throttle::Column::Failures.gt(0))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Forgets the failures of `key` (after a success, or a staff unlock).

@@ -223,8 +223,22 @@ pub async fn post(
     if declared.is_some_and(|n| n > super::MAX_BODY_BYTES) {
         return too_large();
     }
-    let Ok(body) = axum::body::to_bytes(body, super::MAX_BODY_BYTES).await else {
-        return too_large();
+    let body_timeout = std::time::Duration::from_secs(state.app.config.body_timeout_seconds);
+    let body = match tokio::time::timeout(
+        body_timeout,
+        axum::body::to_bytes(body, super::MAX_BODY_BYTES),
+    )
+    .await
+    {
+        Ok(Ok(body)) => body,
+        Ok(Err(_)) => return too_large(),
+        Err(_) => {
+            return refuse(
+                StatusCode::REQUEST_TIMEOUT,
+                "BAD_REQUEST",
+                "リクエスト本文の受信に時間がかかりすぎました。",
+            );
+        }
     };
     if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
         return refuse(

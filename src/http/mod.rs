@@ -2,6 +2,7 @@
 
 mod graphql;
 mod playground;
+pub mod serve;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
@@ -84,9 +85,13 @@ async fn metrics(State(state): State<HttpState>) -> impl IntoResponse {
          portal_db_statements_total {}\n\
          # HELP portal_db_statements_failed_total SQL statements that failed.\n\
          # TYPE portal_db_statements_failed_total counter\n\
-         portal_db_statements_failed_total {}\n",
+         portal_db_statements_failed_total {}\n\
+         # HELP portal_password_hashes_total Password and secret-answer hashes computed.\n\
+         # TYPE portal_password_hashes_total counter\n\
+         portal_password_hashes_total {}\n",
         m.statements(),
-        m.failed_statements()
+        m.failed_statements(),
+        state.app.hasher.computed()
     );
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
 }

@@ -2,6 +2,7 @@
 //! test, and the clients' documents sent over HTTP. One binary for all
 //! areas keeps link time down.
 
+mod abuse;
 mod auth;
 mod billing;
 mod contract;
