@@ -243,7 +243,11 @@ impl AccountMutation {
             Ok(registered) => {
                 ctx.append_http_header(
                     "Set-Cookie",
-                    session::cookie(ctx.config(), &registered.session),
+                    session::cookie(
+                        ctx.config(),
+                        session::CookieKind::Member,
+                        &registered.session,
+                    ),
                 );
                 CompleteRegistrationPayload {
                     customer: Some(Customer(registered.member)),
@@ -423,7 +427,9 @@ impl AccountMutation {
         let result =
             withdrawal::withdraw(ctx.db(), ctx.hasher(), who, &input.current_password).await?;
         if result.is_ok() {
-            ctx.append_http_header("Set-Cookie", session::clearing_cookie(ctx.config()));
+            for cookie in session::clearing_cookies(ctx.config()) {
+                ctx.append_http_header("Set-Cookie", cookie);
+            }
         }
         ctx.wake_mail();
         Ok(SuccessPayload::from(result))

@@ -12,6 +12,7 @@ use sea_orm::{
 use super::mails;
 use crate::auth::MemberId;
 use crate::auth::password::Hasher;
+use crate::auth::service::normalise_password;
 use crate::auth::session::{self, hash_token, new_token};
 use crate::auth::throttle::{self, Key};
 use crate::config::Config;
@@ -39,10 +40,7 @@ pub async fn check_current_password(
         return Err(AppError::RateLimited);
     }
     let matched = hasher
-        .verify(
-            crate::auth::service::normalise_password(password),
-            member.password_hash.clone(),
-        )
+        .verify(normalise_password(password), member.password_hash.clone())
         .await?;
     if matched {
         return Ok(Ok(()));
@@ -55,6 +53,29 @@ pub async fn check_current_password(
         "WRONG_PASSWORD",
         "現在のパスワードが正しくありません。",
     )]))
+}
+
+/// What a member's password must not contain: their login ID and the
+/// customer numbers (10 digits) and portal customer numbers (12) of every
+/// location they hold.
+pub(super) async fn personal_words(
+    db: &impl ConnectionTrait,
+    member: &member::Model,
+) -> AppResult<Vec<String>> {
+    let locations = entity::service_location::Entity::find()
+        .filter(entity::service_location::Column::MemberId.eq(member.id))
+        .all(db)
+        .await?;
+    Ok(member
+        .login_id
+        .iter()
+        .cloned()
+        .chain(
+            locations
+                .into_iter()
+                .flat_map(|l| [l.customer_number, l.portal_customer_number]),
+        )
+        .collect())
 }
 
 /// The member behind a session.
@@ -73,7 +94,15 @@ pub async fn change_password(
     if let Err(errors) = check_current_password(db, hasher, &member, current).await? {
         return Ok(Err(errors));
     }
-    let personal: Vec<&str> = member.login_id.as_deref().into_iter().collect();
+    if normalise_password(new) == normalise_password(current) {
+        return Ok(Err(vec![UserError::new(
+            Some("newPassword"),
+            "SAME_AS_CURRENT",
+            "現在と同じパスワードは新しいパスワードにできません。",
+        )]));
+    }
+    let words = personal_words(db, &member).await?;
+    let personal: Vec<&str> = words.iter().map(String::as_str).collect();
     let password = match NewPassword::parse(new, &personal) {
         Ok(p) => p,
         Err(p) => {

@@ -65,7 +65,10 @@ impl AuthMutation {
                 account: member,
                 session,
             } => {
-                ctx.append_http_header("Set-Cookie", session::cookie(ctx.config(), &session));
+                ctx.append_http_header(
+                    "Set-Cookie",
+                    session::cookie(ctx.config(), session::CookieKind::Member, &session),
+                );
                 LoginPayload {
                     session: Some(session.into()),
                     customer: Some(Customer::from(member)),
@@ -103,7 +106,9 @@ impl AuthMutation {
         if let Some(principal) = super::principal(ctx).await? {
             session::revoke(ctx.db(), principal.session_id()).await?;
         }
-        ctx.append_http_header("Set-Cookie", session::clearing_cookie(ctx.config()));
+        for cookie in session::clearing_cookies(ctx.config()) {
+            ctx.append_http_header("Set-Cookie", cookie);
+        }
         Ok(LogoutPayload { success: true })
     }
 }

@@ -13,9 +13,6 @@ use sha2::{Digest, Sha256};
 use crate::config::Config;
 use crate::error::AppResult;
 
-/// Name of the session cookie for web clients.
-pub const COOKIE_NAME: &str = "portal_session";
-
 /// Last-seen times are written at most this often, so reading a page does
 /// not write on every request.
 const TOUCH_INTERVAL_SECS: i64 = 60;
@@ -147,25 +144,59 @@ pub async fn revoke_member_sessions(
     Ok(())
 }
 
-/// The `Set-Cookie` value that hands the token to a browser.
-pub fn cookie(config: &Config, session: &NewSession) -> String {
-    let max_age = (session.expires_at - Utc::now()).num_seconds().max(0);
+/// Whose session a cookie carries: staff have a cookie of their own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CookieKind {
+    Member,
+    Staff,
+}
+
+impl CookieKind {
+    /// The cookie's name: with `Secure` cookies the `__Host-` prefix, so no
+    /// other host (a sibling subdomain) can set or shadow it.
+    pub fn name(self, config: &Config) -> &'static str {
+        match (self, config.cookie_secure) {
+            (Self::Member, true) => "__Host-portal_session",
+            (Self::Member, false) => "portal_session",
+            (Self::Staff, true) => "__Host-portal_staff_session",
+            (Self::Staff, false) => "portal_staff_session",
+        }
+    }
+}
+
+/// The `Set-Cookie` value that hands the token to a browser. A member's
+/// cookie lasts as long as the session; a staff cookie ends with the
+/// browser (no `Max-Age`), so a counter PC closed at night forgets it.
+pub fn cookie(config: &Config, kind: CookieKind, session: &NewSession) -> String {
+    let lifetime = match kind {
+        CookieKind::Member => format!(
+            "; Max-Age={}",
+            (session.expires_at - Utc::now()).num_seconds().max(0)
+        ),
+        CookieKind::Staff => String::new(),
+    };
     let secure = if config.cookie_secure { "; Secure" } else { "" };
     format!(
-        "{COOKIE_NAME}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}",
+        "{}={}; Path=/; HttpOnly; SameSite=Strict{lifetime}{secure}",
+        kind.name(config),
         session.token
     )
 }
 
-/// The `Set-Cookie` value that removes the session cookie.
-pub fn clearing_cookie(config: &Config) -> String {
+/// The `Set-Cookie` values that remove both session cookies.
+pub fn clearing_cookies(config: &Config) -> [String; 2] {
     let secure = if config.cookie_secure { "; Secure" } else { "" };
-    format!("{COOKIE_NAME}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}")
+    [CookieKind::Member, CookieKind::Staff].map(|kind| {
+        format!(
+            "{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}",
+            kind.name(config)
+        )
+    })
 }
 
 /// The token a request carries: `Authorization: Bearer …` first, else the
-/// session cookie.
-pub fn token_from_headers(headers: &axum::http::HeaderMap) -> Option<String> {
+/// member's session cookie, else the staff one (by the names `config` uses).
+pub fn token_from_headers(headers: &axum::http::HeaderMap, config: &Config) -> Option<String> {
     let bearer = headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -175,16 +206,20 @@ pub fn token_from_headers(headers: &axum::http::HeaderMap) -> Option<String> {
                 .eq_ignore_ascii_case("bearer")
                 .then(|| token.trim().to_string())
         });
-    bearer.filter(|t| !t.is_empty()).or_else(|| {
+    let cookie = |kind: CookieKind| {
         headers
             .get_all(axum::http::header::COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(';'))
             .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(name, value)| *name == COOKIE_NAME && !value.is_empty())
+            .find(|(name, value)| *name == kind.name(config) && !value.is_empty())
             .map(|(_, value)| value.to_string())
-    })
+    };
+    bearer
+        .filter(|t| !t.is_empty())
+        .or_else(|| cookie(CookieKind::Member))
+        .or_else(|| cookie(CookieKind::Staff))
 }
 
 #[cfg(test)]
@@ -202,17 +237,31 @@ mod tests {
     }
 
     #[test]
-    fn the_bearer_header_wins_over_the_cookie() {
+    fn the_bearer_header_wins_over_the_cookie_and_secure_cookies_need_their_prefix() {
+        let plain = Config::from_lookup(|name| {
+            (name == "PORTAL_COOKIE_SECURE").then(|| "false".to_string())
+        })
+        .expect("config");
+        let secure = Config::from_lookup(|_| None).expect("config");
         let mut headers = HeaderMap::new();
         headers.insert(
             "cookie",
             HeaderValue::from_static("x=1; portal_session=fromcookie"),
         );
-        assert_eq!(token_from_headers(&headers).as_deref(), Some("fromcookie"));
+        assert_eq!(
+            token_from_headers(&headers, &plain).as_deref(),
+            Some("fromcookie")
+        );
+        // A cookie without the __Host- prefix may have been set by another
+        // host: ignored when cookies are secure.
+        assert_eq!(token_from_headers(&headers, &secure), None);
         headers.insert(
             "authorization",
             HeaderValue::from_static("Bearer frombearer"),
         );
-        assert_eq!(token_from_headers(&headers).as_deref(), Some("frombearer"));
+        assert_eq!(
+            token_from_headers(&headers, &plain).as_deref(),
+            Some("frombearer")
+        );
     }
 }

@@ -53,7 +53,7 @@ pub async fn download(
         (Some(member), Some(expires), Some(signature)) => {
             service::verify_link(&app.secrets, id, member, expires, signature, now)
         }
-        _ => match session::token_from_headers(&headers) {
+        _ => match session::token_from_headers(&headers, &app.config) {
             Some(token) => match session::resolve(&app.db, &app.config, &token).await {
                 Ok(Some(Principal::Member { member_id, .. })) => Some(member_id),
                 Ok(_) => None,

@@ -464,7 +464,7 @@ async fn execute(
 ) -> Response {
     let mut credentials = Credentials {
         state,
-        token: token_from_headers(headers),
+        token: token_from_headers(headers, &state.app.config),
         principal: None,
     };
     let prepared = match document(state, &mut credentials, &params).await {

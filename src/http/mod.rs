@@ -42,6 +42,10 @@ pub fn router(state: HttpState) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .fallback(not_found)
+        .layer(axum::middleware::map_response_with_state(
+            state.app.config.cookie_secure,
+            security_headers,
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(
             // One line per request; the path only, never a query string
@@ -54,6 +58,38 @@ pub fn router(state: HttpState) -> Router {
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .with_state(state)
+}
+
+/// Headers every answer carries: no MIME sniffing, no referrer, no framing
+/// (clickjacking), and HSTS wherever cookies are `Secure` (served over TLS).
+async fn security_headers(
+    State(https): State<bool>,
+    mut response: axum::response::Response,
+) -> axum::response::Response {
+    use axum::http::HeaderValue;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("frame-ancestors 'none'"),
+        );
+    }
+    if https {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    response
 }
 
 /// Any other path.

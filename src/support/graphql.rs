@@ -318,7 +318,11 @@ impl SupportMutation {
             LoginOutcome::SignedIn { session, .. } => {
                 ctx.append_http_header(
                     "Set-Cookie",
-                    crate::auth::session::cookie(ctx.config(), &session),
+                    crate::auth::session::cookie(
+                        ctx.config(),
+                        crate::auth::session::CookieKind::Staff,
+                        &session,
+                    ),
                 );
                 StaffLoginPayload {
                     session: Some(session.into()),

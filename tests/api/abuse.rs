@@ -191,3 +191,191 @@ async fn past_the_connection_limit_new_connections_are_closed_until_some_end() {
         .expect("served again");
     assert_eq!(ok.status().as_u16(), 200);
 }
+
+fn header<'a>(res: &'a reqwest::Response, name: &str) -> Option<&'a str> {
+    res.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+#[tokio::test]
+async fn every_answer_refuses_sniffing_referrers_and_framing() {
+    let app = spawn_app().await;
+    for path in [
+        "/graphql?query=%7B__typename%7D",
+        "/playground",
+        "/healthz",
+        "/nowhere",
+    ] {
+        let res = app.get(path, None).await;
+        assert_eq!(
+            header(&res, "x-content-type-options"),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert_eq!(
+            header(&res, "referrer-policy"),
+            Some("no-referrer"),
+            "{path}"
+        );
+        assert_eq!(header(&res, "x-frame-options"), Some("DENY"), "{path}");
+        assert!(
+            header(&res, "content-security-policy")
+                .is_some_and(|v| v.contains("frame-ancestors 'none'")),
+            "{path}"
+        );
+        // Cookies are not Secure in tests, so there is no TLS to pin.
+        assert_eq!(header(&res, "strict-transport-security"), None);
+    }
+}
+
+#[tokio::test]
+async fn secure_cookies_take_the_host_prefix_and_bring_hsts() {
+    let app = spawn_app_with(&[("PORTAL_COOKIE_SECURE", "true")]).await;
+    let res = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&json!({
+            "query": operations("login-screen.graphql"),
+            "operationName": "Login",
+            "variables": { "loginId": "demo", "password": "demo-password-2024" },
+        }))
+        .send()
+        .await
+        .expect("sent");
+    assert!(header(&res, "strict-transport-security").is_some_and(|v| v.contains("max-age=")));
+    let cookie = header(&res, "set-cookie").expect("a cookie").to_string();
+    assert!(cookie.starts_with("__Host-portal_session="), "{cookie}");
+    assert!(
+        cookie.contains("; Secure") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    let token = cookie
+        .trim_start_matches("__Host-portal_session=")
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let me = |cookie: String| {
+        let app = &app;
+        async move {
+            let res = app
+                .client
+                .post(app.url("/graphql"))
+                .header("cookie", cookie)
+                .json(&json!({ "query": "{ me { loginId } }" }))
+                .send()
+                .await
+                .expect("sent");
+            crate::helpers::Gql::from_response(res).await.body
+        }
+    };
+    assert_eq!(
+        me(format!("__Host-portal_session={token}")).await["data"]["me"]["loginId"],
+        "demo"
+    );
+    // Without the prefix the cookie may come from another host: ignored.
+    assert!(me(format!("portal_session={token}")).await["data"].is_null());
+}
+
+#[tokio::test]
+async fn staff_get_a_cookie_of_their_own_that_ends_with_the_browser() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&json!({
+            "query": operations("support.graphql"),
+            "operationName": "StaffLogin",
+            "variables": { "loginId": "staff", "password": "staff-password-2024" },
+        }))
+        .send()
+        .await
+        .expect("sent");
+    let cookie = header(&res, "set-cookie").expect("a cookie").to_string();
+    assert!(cookie.starts_with("portal_staff_session="), "{cookie}");
+    assert!(!cookie.contains("Max-Age"), "{cookie}");
+    let jar = cookie.split(';').next().unwrap_or_default().to_string();
+    let support = app
+        .client
+        .post(app.url("/graphql"))
+        .header("cookie", &jar)
+        .json(&json!({ "query": "{ support { auditLog(first: 1) { edges { node { id } } } } }" }))
+        .send()
+        .await
+        .expect("sent");
+    let body = crate::helpers::Gql::from_response(support).await;
+    assert!(body.data()["support"]["auditLog"]["edges"].is_array());
+
+    let logout = app
+        .client
+        .post(app.url("/graphql"))
+        .header("cookie", &jar)
+        .json(&json!({ "query": "mutation { logout { success } }" }))
+        .send()
+        .await
+        .expect("sent");
+    let cleared: Vec<&str> = logout
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    assert!(
+        cleared
+            .iter()
+            .any(|c| c.starts_with("portal_staff_session=;") && c.contains("Max-Age=0")),
+        "{cleared:?}"
+    );
+    assert!(cleared.iter().any(|c| c.starts_with("portal_session=;")));
+}
+
+#[tokio::test]
+async fn a_new_password_may_be_neither_the_current_one_nor_contain_a_customer_number() {
+    let app = spawn_app().await;
+    let token = app.login_demo().await;
+    let dashboard = app
+        .op(
+            &operations("dashboard.graphql"),
+            "Dashboard",
+            json!({}),
+            Some(&token),
+        )
+        .await;
+    let second = &dashboard.data()["me"]["serviceLocations"][1];
+    let customer = second["customerNumber"]
+        .as_str()
+        .expect("number")
+        .to_string();
+    let portal = second["portalCustomerNumber"]
+        .as_str()
+        .expect("number")
+        .to_string();
+    let change = |new: String| {
+        let app = &app;
+        let token = token.clone();
+        async move {
+            let res = app
+                .op(
+                    &operations("account.graphql"),
+                    "ChangePassword",
+                    json!({ "currentPassword": "demo-password-2024", "newPassword": new }),
+                    Some(&token),
+                )
+                .await;
+            res.data()["changePassword"]["userErrors"][0]["code"]
+                .as_str()
+                .unwrap_or("")
+                .to_string()
+        }
+    };
+    assert_eq!(change("demo-password-2024".into()).await, "SAME_AS_CURRENT");
+    assert_eq!(
+        change(format!("water{customer}bill")).await,
+        "PASSWORD_CONTAINS_PERSONAL_INFO"
+    );
+    assert_eq!(
+        change(format!("water{portal}x")).await,
+        "PASSWORD_CONTAINS_PERSONAL_INFO"
+    );
+    // The password is unchanged.
+    assert!(!app.login("demo", "demo-password-2024").await.is_empty());
+}
