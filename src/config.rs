@@ -66,9 +66,13 @@ pub struct Config {
     /// `PORTAL_MAIL_RETRY_SECONDS`: first wait before a failed mail is tried
     /// again (doubling up to an hour); default 30.
     pub mail_retry_seconds: u32,
-    /// `PORTAL_TRUST_FORWARDED_FOR`: take the client address from the last
-    /// `X-Forwarded-For` entry (behind a reverse proxy); default `false`.
+    /// `PORTAL_TRUST_FORWARDED_FOR`: the peer is a reverse proxy: take the
+    /// client address from `X-Forwarded-For` (the rightmost entry that is
+    /// not a trusted proxy); default `false`.
     pub trust_forwarded_for: bool,
+    /// `PORTAL_TRUSTED_PROXIES`: comma-separated networks (CIDR) of further
+    /// proxies whose `X-Forwarded-For` entries are skipped; default none.
+    pub trusted_proxies: Vec<crate::net::Cidr>,
     /// `PORTAL_INTROSPECTION`: `all` (default) lets every client read the
     /// schema; `staff` (for production) only signed-in staff.
     pub introspection_for_staff_only: bool,
@@ -211,6 +215,16 @@ impl Config {
             mail_from,
             mail_retry_seconds: number("PORTAL_MAIL_RETRY_SECONDS", "30", 1, 3600)? as u32,
             trust_forwarded_for: boolean("PORTAL_TRUST_FORWARDED_FOR", "false")?,
+            trusted_proxies: {
+                let raw = get("PORTAL_TRUSTED_PROXIES", "");
+                let parsed: Option<Vec<_>> = raw
+                    .1
+                    .split(',')
+                    .filter(|s| !s.trim().is_empty())
+                    .map(crate::net::Cidr::parse)
+                    .collect();
+                parsed.ok_or_else(|| parse(raw, "expected networks like 10.0.0.0/8, fd00::/8"))?
+            },
             log_json: match get("PORTAL_LOG_FORMAT", "text") {
                 (_, v) if v == "text" => false,
                 (_, v) if v == "json" => true,

@@ -19,6 +19,7 @@ pub mod housekeeping;
 pub mod http;
 pub mod import;
 pub mod mail;
+pub mod net;
 pub mod notices;
 pub mod portal;
 pub mod secrets;

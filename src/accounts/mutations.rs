@@ -192,9 +192,14 @@ impl AccountMutation {
         input: RequestRegistrationInput,
     ) -> GqlResult<RequestRegistrationPayload> {
         ctx.config().service_hours.ensure_open(Utc::now())?;
-        let result =
-            registration::request(ctx.db(), ctx.config(), &input.email, input.agree_to_terms)
-                .await?;
+        let result = registration::request(
+            ctx.db(),
+            ctx.config(),
+            &auth::client_address(ctx),
+            &input.email,
+            input.agree_to_terms,
+        )
+        .await?;
         ctx.wake_mail();
         Ok(match result {
             Ok(()) => RequestRegistrationPayload {

@@ -19,7 +19,7 @@ use crate::domain::{
     DisplayName, Email, LoginId, NewPassword, PortalCustomerNumber, SECRET_ANSWER_NORMALISATION,
     normalise_secret_answer,
 };
-use crate::error::{AppResult, UserError};
+use crate::error::{AppError, AppResult, UserError};
 use crate::mail;
 
 /// A provisional registration is valid this long.
@@ -30,9 +30,18 @@ pub const LINK_VALID_HOURS: i64 = 24;
 pub async fn request(
     db: &DatabaseConnection,
     config: &Config,
+    client: &str,
     raw_email: &str,
     agree_to_terms: bool,
 ) -> AppResult<Result<(), Vec<UserError>>> {
+    // One client cannot send mail to address after address.
+    let address_key = Key::address("registration-mail", client);
+    if throttle::attempt(db, &address_key, throttle::REGISTRATION_MAILS_PER_ADDRESS)
+        .await?
+        .is_err()
+    {
+        return Err(AppError::RateLimited);
+    }
     let mut errors = vec![];
     if !agree_to_terms {
         errors.push(UserError::new(

@@ -39,15 +39,12 @@ impl RequestAuth {
     }
 }
 
-/// The address a request came from (the peer, or the last
-/// `X-Forwarded-For` entry behind a trusted proxy).
-#[derive(Clone, Debug)]
-pub struct ClientAddress(pub String);
+pub use crate::net::ClientAddress;
 
-/// The current request's client address, for per-address limits.
+/// The current request's client, as per-address limits count it.
 pub fn client_address(ctx: &async_graphql::Context<'_>) -> String {
     ctx.data_opt::<ClientAddress>()
-        .map_or_else(|| "unknown".to_string(), |a| a.0.clone())
+        .map_or_else(|| "unknown".to_string(), ClientAddress::limit_key)
 }
 
 /// A signed-in member, as resolvers see it.

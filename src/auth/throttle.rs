@@ -86,6 +86,12 @@ pub const REGISTRATION_MAIL: Policy = Policy::Window {
     window: Duration::hours(1),
 };
 
+/// Registration mails requested from one client address: 10 an hour.
+pub const REGISTRATION_MAILS_PER_ADDRESS: Policy = Policy::Window {
+    limit: 10,
+    window: Duration::hours(1),
+};
+
 /// Numbers tried by one member: 10 failures an hour.
 pub const ADD_LOCATION: Policy = Policy::Window {
     limit: 10,

@@ -313,26 +313,20 @@ fn not_acceptable() -> Response {
     )
 }
 
-/// The client's address: the peer, or behind a trusted reverse proxy the
-/// last `X-Forwarded-For` entry (the one the proxy itself added).
+/// The client's address, as `net::client_address` reads it.
 fn client_address(state: &HttpState, peer: SocketAddr, headers: &HeaderMap) -> ClientAddress {
-    let forwarded = state
-        .app
-        .config
-        .trust_forwarded_for
-        .then(|| {
-            headers
-                .get("x-forwarded-for")?
-                .to_str()
-                .ok()?
-                .rsplit(',')
-                .next()
-                .map(str::trim)
-                .map(str::to_string)
-        })
-        .flatten()
-        .filter(|a| a.parse::<std::net::IpAddr>().is_ok());
-    ClientAddress(forwarded.unwrap_or_else(|| peer.ip().to_string()))
+    let lines: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    let config = &state.app.config;
+    crate::net::client_address(
+        peer.ip(),
+        &lines,
+        config.trust_forwarded_for,
+        &config.trusted_proxies,
+    )
 }
 
 /// The request's credentials, resolved only when a decision needs them.

@@ -379,3 +379,103 @@ async fn a_new_password_may_be_neither_the_current_one_nor_contain_a_customer_nu
     // The password is unchanged.
     assert!(!app.login("demo", "demo-password-2024").await.is_empty());
 }
+
+async fn login_from(app: &TestApp, forwarded: &[&str], login_id: &str) -> String {
+    let mut headers = reqwest::header::HeaderMap::new();
+    for line in forwarded {
+        headers.append(
+            "x-forwarded-for",
+            reqwest::header::HeaderValue::from_str(line).expect("header"),
+        );
+    }
+    let res = app
+        .post(
+            json!({
+                "query": operations("login-screen.graphql"),
+                "operationName": "Login",
+                "variables": { "loginId": login_id, "password": "wrong-password-1" },
+            }),
+            headers,
+        )
+        .await;
+    login_code(&res.body)
+}
+
+#[tokio::test]
+async fn behind_a_proxy_the_client_is_the_rightmost_untrusted_entry_and_ipv6_counts_by_64() {
+    let app = spawn_app_with(&[
+        ("PORTAL_TRUST_FORWARDED_FOR", "true"),
+        ("PORTAL_TRUSTED_PROXIES", "10.0.0.0/8"),
+        ("PORTAL_ADDRESS_FAILURE_LIMIT", "2"),
+    ])
+    .await;
+    // Whatever the client puts on the left, across header lines, it is
+    // 198.51.100.1 that the proxies (10.x) saw.
+    for forwarded in [
+        &["203.0.113.1", "198.51.100.1, 10.0.0.5"][..],
+        &["203.0.113.2, 198.51.100.1"][..],
+    ] {
+        assert_eq!(
+            login_from(&app, forwarded, "a1").await,
+            "INVALID_CREDENTIALS"
+        );
+    }
+    assert_eq!(
+        login_from(&app, &["192.0.2.99, 198.51.100.1"], "a2").await,
+        "RATE_LIMITED"
+    );
+    assert_eq!(
+        app.scalar("SELECT failures FROM throttles WHERE key = 'ip:login:198.51.100.1'")
+            .await,
+        3
+    );
+    // One /64 is one subscriber.
+    for suffix in ["1", "2"] {
+        let address = format!("2001:db8:5:6::{suffix}");
+        assert_eq!(
+            login_from(&app, &[&address], "a3").await,
+            "INVALID_CREDENTIALS"
+        );
+    }
+    assert_eq!(
+        login_from(&app, &["2001:db8:5:6:ffff::9"], "a4").await,
+        "RATE_LIMITED"
+    );
+    assert_eq!(
+        login_from(&app, &["2001:db8:5:7::1"], "a5").await,
+        "INVALID_CREDENTIALS"
+    );
+}
+
+#[tokio::test]
+async fn one_client_cannot_send_registration_mail_to_address_after_address() {
+    let app = spawn_app().await;
+    let mut codes = Vec::new();
+    for i in 0..12 {
+        let res = app
+            .op(
+                &operations("login-screen.graphql"),
+                "RequestRegistration",
+                json!({ "email": format!("visitor{i}@example.jp"), "agreeToTerms": true }),
+                None,
+            )
+            .await;
+        codes.push(
+            res.body["errors"][0]["extensions"]["code"]
+                .as_str()
+                .unwrap_or("accepted")
+                .to_string(),
+        );
+    }
+    assert_eq!(
+        codes.iter().filter(|c| *c == "accepted").count(),
+        10,
+        "{codes:?}"
+    );
+    assert!(codes[10..].iter().all(|c| c == "RATE_LIMITED"), "{codes:?}");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM registrations").await,
+        10,
+        "no link was made for a refused request"
+    );
+}
