@@ -13,6 +13,7 @@ cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/water-portal-target}"
 FLOOD_SECONDS="${FLOOD_SECONDS:-30}"
 port="${BENCH_PORT:-18484}"
+mport=$((port + 1))
 url="http://127.0.0.1:$port/graphql"
 work="$(mktemp -d)"
 cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; rm -rf "$work"; }
@@ -22,7 +23,7 @@ cargo build -q --release
 start() {
 DATABASE_URL="sqlite://$work/bench.db" PORTAL_LISTEN="127.0.0.1:$port" \
   PORTAL_SERVICE_HOURS=always PORTAL_TRUST_FORWARDED_FOR=true \
-  PORTAL_ADDRESS_FAILURE_LIMIT=50 PORTAL_MAIL_DIR="$work/mail" RUST_LOG=warn \
+  PORTAL_ADDRESS_FAILURE_LIMIT=50 PORTAL_METRICS_LISTEN="127.0.0.1:$mport" PORTAL_MAIL_DIR="$work/mail" RUST_LOG=warn \
   "$CARGO_TARGET_DIR/release/water-portal" &
 pid=$!
 for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
@@ -33,7 +34,7 @@ start; kill "$pid"; wait "$pid" 2>/dev/null || true; start
 
 login_id=$(python3 -c 'import hashlib; print("sha256:" + hashlib.sha256(open("playground/operations/login-screen.graphql","rb").read()).hexdigest())')
 body() { printf '{"documentId":"%s","operationName":"Login","variables":{"loginId":"%s","password":"%s"}}' "$login_id" "$1" "$2"; }
-hashes() { curl -s "http://127.0.0.1:$port/metrics" | awk '/^portal_password_hashes_total/ {print $2}'; }
+hashes() { curl -s "http://127.0.0.1:$mport/metrics" | awk '/^portal_password_hashes_total/ {print $2}'; }
 rss() { awk '/VmRSS/ {print int($2/1024) " MB"}' "/proc/$pid/status"; }
 hwm() { awk '/VmHWM/ {print int($2/1024) " MB"}' "/proc/$pid/status"; }
 # A member signing in from an address of their own: median and worst of 10.

@@ -21,7 +21,7 @@ trap cleanup EXIT
 
 cargo build -q --release
 bin="$CARGO_TARGET_DIR/release/water-portal"
-DATABASE_URL="sqlite://$work/bench.db" PORTAL_LISTEN="127.0.0.1:$port" \
+DATABASE_URL="sqlite://$work/bench.db" PORTAL_LISTEN="127.0.0.1:$port" PORTAL_METRICS_LISTEN=127.0.0.1:0 \
   PORTAL_SERVICE_HOURS=always PORTAL_DOCUMENTS=any PORTAL_DEMO_LOCATIONS="$LOCATIONS" \
   PORTAL_MAIL_DIR="$work/mail" RUST_LOG=warn "$bin" &
 pid=$!

@@ -15,7 +15,7 @@ trap cleanup EXIT
 
 cargo build -q
 (cd "$work" && npm init -y >/dev/null && npm install -s graphql-http@1.23.1 graphql@16.15.0 >/dev/null)
-DATABASE_URL="sqlite://$work/audit.db" PORTAL_LISTEN="127.0.0.1:$port" \
+DATABASE_URL="sqlite://$work/audit.db" PORTAL_LISTEN="127.0.0.1:$port" PORTAL_METRICS_LISTEN=127.0.0.1:0 \
   PORTAL_SERVICE_HOURS=always PORTAL_DOCUMENTS=any PORTAL_DEMO_LOCATIONS=10 \
   PORTAL_MAIL_DIR="$work/mail" RUST_LOG=warn \
   "$CARGO_TARGET_DIR/debug/water-portal" &

@@ -86,6 +86,9 @@ pub struct Config {
     /// anonymous clients may send only trusted documents; `any`: any valid
     /// document (development, and the GraphQL-over-HTTP audits).
     pub documents: DocumentPolicy,
+    /// `PORTAL_METRICS_LISTEN`: where `/metrics` is served, apart from the
+    /// public port; default `127.0.0.1:9464` (loopback: not public).
+    pub metrics_listen: SocketAddr,
     /// `PORTAL_MAX_CONNECTIONS`: connections served at once; default 4096.
     pub max_connections: usize,
     /// `PORTAL_HEADER_TIMEOUT_SECONDS`: a connection that has not sent a
@@ -239,6 +242,12 @@ impl Config {
                 (_, v) if v == "trusted" => DocumentPolicy::Trusted,
                 (_, v) if v == "any" => DocumentPolicy::Any,
                 raw => return Err(parse(raw, "expected trusted or any")),
+            },
+            metrics_listen: {
+                let raw = get("PORTAL_METRICS_LISTEN", "127.0.0.1:9464");
+                raw.1
+                    .parse()
+                    .map_err(|_| parse(raw, "expected HOST:PORT, e.g. 127.0.0.1:9464"))?
             },
             max_connections: number("PORTAL_MAX_CONNECTIONS", "4096", 1, 1_000_000)? as usize,
             header_timeout_seconds: number("PORTAL_HEADER_TIMEOUT_SECONDS", "10", 1, 600)?,

@@ -44,6 +44,8 @@ impl From<AppError> for StartError {
 /// A service ready to serve: database migrated, demo data in, port bound.
 pub struct Application {
     listener: TcpListener,
+    metrics_listener: TcpListener,
+    metrics_router: axum::Router,
     router: axum::Router,
     limits: http::serve::Limits,
     db: DatabaseConnection,
@@ -78,17 +80,26 @@ impl Application {
             mail: mail.clone(),
         };
         let app_config = app.config.clone();
+        let metrics_listener =
+            TcpListener::bind(app_config.metrics_listen)
+                .await
+                .map_err(|source| StartError::Listen {
+                    addr: app_config.metrics_listen,
+                    source,
+                })?;
         let schema = graphql::schema(Some(app.clone()));
         let contract = Contract::new(
             &schema.sdl(),
             &Manifest::bundled().map_err(StartError::Contract)?,
         )
         .map_err(StartError::Contract)?;
-        let router = http::router(HttpState {
+        let state = HttpState {
             schema,
             contract: Arc::new(contract),
             app,
-        });
+        };
+        let metrics_router = http::metrics_router(state.clone());
+        let router = http::router(state);
         let limits = http::serve::Limits {
             max_connections: app_config.max_connections,
             header_read: std::time::Duration::from_secs(app_config.header_timeout_seconds),
@@ -96,6 +107,8 @@ impl Application {
         };
         Ok(Self {
             listener,
+            metrics_listener,
+            metrics_router,
             router,
             limits,
             db,
@@ -108,6 +121,11 @@ impl Application {
         self.listener.local_addr().map_or(0, |a| a.port())
     }
 
+    /// The port `/metrics` is served on.
+    pub fn metrics_port(&self) -> u16 {
+        self.metrics_listener.local_addr().map_or(0, |a| a.port())
+    }
+
     /// The database connection the service uses.
     pub fn db(&self) -> &DatabaseConnection {
         &self.db
@@ -118,9 +136,15 @@ impl Application {
         tracing::info!(addr = ?self.listener.local_addr().ok(), "serving");
         let mail = tokio::spawn(self.mail.run());
         let housekeeping = tokio::spawn(crate::housekeeping::run(self.db.clone()));
+        let metrics = tokio::spawn(async move {
+            axum::serve(self.metrics_listener, self.metrics_router)
+                .await
+                .ok();
+        });
         http::serve::serve(self.listener, self.router, self.limits, shutdown_signal()).await;
         mail.abort();
         housekeeping.abort();
+        metrics.abort();
         self.db.close().await.ok();
         tracing::info!("stopped");
         Ok(())

@@ -73,6 +73,11 @@ pub fn schema(state: Option<AppState>) -> PortalSchema {
     .limit_recursive_depth(32)
     .limit_directives(8);
     match state {
+        // A schema kept for staff also keeps its field names out of error
+        // messages ("Did you mean …").
+        Some(state) if state.config.introspection_for_staff_only => {
+            builder.disable_suggestions().data(state).finish()
+        }
         Some(state) => builder.data(state).finish(),
         None => builder.finish(),
     }

@@ -40,7 +40,6 @@ pub fn router(state: HttpState) -> Router {
         .route("/playground/operations/{file}", get(playground::operation))
         .route("/documents/{id}", get(crate::documents::download::download))
         .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics))
         .fallback(not_found)
         .layer(axum::middleware::map_response_with_state(
             state.app.config.cookie_secure,
@@ -90,6 +89,13 @@ async fn security_headers(
         );
     }
     response
+}
+
+/// The operator's endpoints, served on `PORTAL_METRICS_LISTEN` only.
+pub fn metrics_router(state: HttpState) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics))
+        .with_state(state)
 }
 
 /// Any other path.

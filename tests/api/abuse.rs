@@ -29,8 +29,11 @@ fn login_code(body: &Value) -> String {
 /// Password hashes the service has computed, from `GET /metrics`.
 async fn hashes(app: &TestApp) -> u64 {
     let text = app
-        .get("/metrics", None)
+        .client
+        .get(format!("{}/metrics", app.metrics_base))
+        .send()
         .await
+        .expect("metrics")
         .text()
         .await
         .expect("metrics");
@@ -478,4 +481,27 @@ async fn one_client_cannot_send_registration_mail_to_address_after_address() {
         10,
         "no link was made for a refused request"
     );
+}
+
+#[tokio::test]
+async fn metrics_are_not_public_and_a_staff_only_schema_suggests_no_names() {
+    let app = spawn_app_with(&[("PORTAL_INTROSPECTION", "staff")]).await;
+    assert_eq!(app.get("/metrics", None).await.status().as_u16(), 404);
+    assert!(hashes(&app).await > 0, "served on the metrics port");
+    let token = app.login_demo().await;
+    for document in [
+        "{ me { displayNam } }",
+        "{ me { serviceLocations } }",
+        "{ portalStatu }",
+    ] {
+        let res = app.op(document, "", json!({}), Some(&token)).await;
+        let text = res.body["errors"].to_string();
+        assert!(!res.body["errors"].is_null(), "{document}");
+        assert!(!text.contains("displayName"), "{text}");
+        assert!(
+            !text.to_lowercase().contains("did you mean \"portalstatus"),
+            "{text}"
+        );
+        assert!(!text.contains("portalStatus\""), "{text}");
+    }
 }

@@ -18,6 +18,8 @@ pub const TEST_CITY: &str = "40";
 
 pub struct TestApp {
     pub base: String,
+    /// Where `/metrics` is served (its own port).
+    pub metrics_base: String,
     pub client: reqwest::Client,
     pub db: DatabaseConnection,
     pub mail_dir: std::path::PathBuf,
@@ -68,6 +70,7 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
         ("PORTAL_SERVICE_HOURS".into(), "always".into()),
         ("PORTAL_DEMO_LOCATIONS".into(), TEST_CITY.into()),
         ("PORTAL_COOKIE_SECURE".into(), "false".into()),
+        ("PORTAL_METRICS_LISTEN".into(), "127.0.0.1:0".into()),
         // Tests send documents of their own; the trusted-document tests
         // turn the production setting back on.
         ("PORTAL_DOCUMENTS".into(), "any".into()),
@@ -104,10 +107,12 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
             .expect("test configuration is valid");
     let app = Application::build(config).await.expect("service starts");
     let port = app.port();
+    let metrics_port = app.metrics_port();
     let db = app.db().clone();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         base: format!("http://127.0.0.1:{port}"),
+        metrics_base: format!("http://127.0.0.1:{metrics_port}"),
         client: reqwest::Client::new(),
         db,
         mail_dir,
@@ -439,7 +444,7 @@ impl TestApp {
     pub async fn statements(&self) -> u64 {
         let text = self
             .client
-            .get(self.url("/metrics"))
+            .get(format!("{}/metrics", self.metrics_base))
             .send()
             .await
             .expect("metrics")
