@@ -9,7 +9,9 @@ pub fn normalise(raw: &str) -> String {
     raw.nfkc().collect::<String>().trim().to_string()
 }
 
-/// A member's login ID: 4 to 32 ASCII letters, digits or `. _ - @`.
+/// A member's login ID: 4 to 32 ASCII letters, digits or `. _ - @`, kept in
+/// lower case, so IDs are unique and typed without regard to case (`DEMO`
+/// is `demo`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct LoginId(String);
 
@@ -29,7 +31,7 @@ impl LoginId {
         {
             return Err("ログインIDに使える文字は半角英数字と . _ - @ です。");
         }
-        Ok(Self(id))
+        Ok(Self(id.to_ascii_lowercase()))
     }
 
     pub fn as_str(&self) -> &str {

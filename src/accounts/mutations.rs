@@ -230,6 +230,7 @@ impl AccountMutation {
             ctx.db(),
             ctx.config(),
             ctx.hasher(),
+            &auth::client_address(ctx),
             registration::Completion {
                 token: input.token,
                 login_id: input.login_id,

@@ -131,8 +131,21 @@ pub async fn complete(
     db: &DatabaseConnection,
     config: &Config,
     hasher: &Hasher,
+    client: &str,
     input: Completion,
 ) -> AppResult<Result<Registered, Vec<UserError>>> {
+    // Counted before any work; a completion gives it back.
+    let address_key = Key::address("registration", client);
+    if throttle::attempt(
+        db,
+        &address_key,
+        throttle::per_address(config.address_failure_limit),
+    )
+    .await?
+    .is_err()
+    {
+        return Err(AppError::RateLimited);
+    }
     let mut errors = vec![];
     let login_id = LoginId::parse(&input.login_id)
         .map_err(|m| errors.push(UserError::new(Some("loginId"), "INVALID_LOGIN_ID", m)))
@@ -203,6 +216,13 @@ pub async fn complete(
     else {
         return Ok(Err(token_invalid()));
     };
+    // Taken IDs and unavailable numbers are told before any hash, and each
+    // such answer counts against the link: the fifth spends it, so one link
+    // cannot probe login IDs or guess numbers.
+    if let Some(refusal) = unavailable(db, &login_id, &number).await? {
+        fail_with_token(db, pending.id).await?;
+        return Ok(Err(vec![refusal]));
+    }
     // The slow hashes run before the transaction, so it stays short.
     let password_hash = hasher.hash(password.into_string()).await?;
     let answer_hash = hasher.hash(answer).await?;
@@ -242,11 +262,7 @@ pub async fn complete(
         Ok(member) => member,
         Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
             txn.rollback().await?;
-            return Ok(Err(vec![UserError::new(
-                Some("loginId"),
-                "LOGIN_ID_TAKEN",
-                "このログインIDは既に使われています。別のログインIDを入力してください。",
-            )]));
+            return Ok(Err(vec![login_id_taken()]));
         }
         Err(err) => return Err(err.into()),
     };
@@ -263,6 +279,8 @@ pub async fn complete(
         txn.rollback().await?;
         return Ok(Err(vec![number_unavailable()]));
     }
+    throttle::clear(&txn, &Key::registration_token(pending.id)).await?;
+    throttle::forgive(&txn, &address_key).await?;
     let session = session::create(&txn, config, Some(member.id), None).await?;
     mail::enqueue(
         &txn,
@@ -272,6 +290,56 @@ pub async fn complete(
     .await?;
     txn.commit().await?;
     Ok(Ok(Registered { member, session }))
+}
+
+/// Why a completion cannot succeed whatever it hashes: the login ID is
+/// taken, or the number has no location free to link.
+async fn unavailable(
+    db: &DatabaseConnection,
+    login_id: &LoginId,
+    number: &PortalCustomerNumber,
+) -> AppResult<Option<UserError>> {
+    let taken = member::Entity::find()
+        .filter(member::Column::LoginId.eq(login_id.as_str()))
+        .one(db)
+        .await?
+        .is_some();
+    if taken {
+        return Ok(Some(login_id_taken()));
+    }
+    let free = service_location::Entity::find()
+        .filter(service_location::Column::PortalCustomerNumber.eq(number.as_str()))
+        .filter(service_location::Column::MemberId.is_null())
+        .one(db)
+        .await?
+        .is_some();
+    Ok((!free).then(number_unavailable))
+}
+
+/// Counts a failed completion against its link, spending the link at the
+/// limit.
+async fn fail_with_token(db: &DatabaseConnection, registration_id: i64) -> AppResult<()> {
+    let key = Key::registration_token(registration_id);
+    if throttle::record_failure(db, &key, throttle::REGISTRATION_TOKEN)
+        .await?
+        .is_some()
+    {
+        registration::Entity::update_many()
+            .col_expr(registration::Column::UsedAt, Expr::value(Utc::now()))
+            .filter(registration::Column::Id.eq(registration_id))
+            .filter(registration::Column::UsedAt.is_null())
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+fn login_id_taken() -> UserError {
+    UserError::new(
+        Some("loginId"),
+        "LOGIN_ID_TAKEN",
+        "このログインIDは既に使われています。別のログインIDを入力してください。",
+    )
 }
 
 /// The one answer for a portal customer number that cannot be linked.

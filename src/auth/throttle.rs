@@ -35,6 +35,10 @@ impl Key {
     pub fn add_location(member_id: i64) -> Self {
         Self(format!("add-location:{member_id}"))
     }
+    /// Completions tried with one registration link.
+    pub fn registration_token(registration_id: i64) -> Self {
+        Self(format!("registration-token:{registration_id}"))
+    }
     /// Registration mails requested for one address.
     pub fn registration_mail(email: &str) -> Self {
         Self(format!("registration-mail:{email}"))
@@ -84,6 +88,14 @@ pub const RECOVERY: Policy = Policy::Consecutive {
 pub const REGISTRATION_MAIL: Policy = Policy::Window {
     limit: 5,
     window: Duration::hours(1),
+};
+
+/// Failed completions with one registration link: the fifth spends it.
+pub const REGISTRATION_TOKEN: Policy = Policy::Consecutive {
+    after: 5,
+    base: Duration::hours(24),
+    max: Duration::hours(24),
+    decay: Duration::hours(24),
 };
 
 /// Registration mails requested from one client address: 10 an hour.

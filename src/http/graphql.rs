@@ -486,6 +486,13 @@ async fn execute(
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
+    if crate::graphql::contract::hashing_fields(&prepared.document, operation) > 1 {
+        let error = json!({
+            "message": "パスワードを確認する操作は、1回のリクエストで1つだけ送信できます。",
+            "extensions": { "code": "BAD_REQUEST" },
+        });
+        return request_error(RequestErrors(vec![error]), None, media);
+    }
     if state.app.config.introspection_for_staff_only
         && operation
             .all_fields(&prepared.document)

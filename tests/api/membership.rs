@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Gql, TestApp, operations, spawn_app};
+use crate::helpers::{Gql, TestApp, operations, spawn_app, spawn_app_with};
 
 /// Unregistered portal customer numbers of the demo city (README).
 const FREE_NUMBER: &str = "200158386223";
@@ -903,4 +903,115 @@ async fn one_client_address_is_rate_limited_across_many_login_ids() {
         .await;
     assert_eq!(res.error_codes(), vec!["RATE_LIMITED"]);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM sessions").await, 0);
+}
+
+async fn hashes_so_far(app: &TestApp) -> u64 {
+    let text = app
+        .client
+        .get(format!("{}/metrics", app.metrics_base))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    text.lines()
+        .find_map(|l| l.strip_prefix("portal_password_hashes_total "))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("hash counter")
+}
+
+#[tokio::test]
+async fn one_registration_link_cannot_probe_login_ids_or_guess_numbers() {
+    let app = spawn_app().await;
+    let token = registration_token(&app, "prober@example.jp").await;
+    let before = hashes_so_far(&app).await;
+    for attempt in 0..5 {
+        // Taken IDs in any case, and a number with no free location.
+        let input = if attempt % 2 == 0 {
+            completion(&token, "DEMO", FREE_NUMBER)
+        } else {
+            completion(&token, "prober01", "200000000006")
+        };
+        let res = complete(&app, input).await;
+        let expected = if attempt % 2 == 0 {
+            "LOGIN_ID_TAKEN"
+        } else {
+            "CUSTOMER_NUMBER_UNAVAILABLE"
+        };
+        assert_eq!(codes(&res.data()["completeRegistration"]), vec![expected]);
+    }
+    assert_eq!(hashes_so_far(&app).await, before, "refusals cost no hash");
+    // The fifth failure spent the link: even a good completion is refused.
+    let res = complete(&app, completion(&token, "prober01", FREE_NUMBER)).await;
+    assert_eq!(
+        codes(&res.data()["completeRegistration"]),
+        vec!["TOKEN_INVALID"]
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM members WHERE login_id = 'prober01'")
+            .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn aliased_completions_in_one_request_run_none() {
+    let app = spawn_app().await;
+    let token = registration_token(&app, "aliases@example.jp").await;
+    let before = hashes_so_far(&app).await;
+    let document = "mutation($a: CompleteRegistrationInput!, $b: CompleteRegistrationInput!) { a: completeRegistration(input: $a) { userErrors { code } } b: completeRegistration(input: $b) { userErrors { code } } }";
+    let res = app
+        .op(
+            document,
+            "",
+            json!({
+                "a": completion(&token, "alias0001", FREE_NUMBER)["input"],
+                "b": completion(&token, "alias0002", FREE_NUMBER)["input"],
+            }),
+            None,
+        )
+        .await;
+    assert!(res.body.get("data").is_none(), "{}", res.body);
+    assert_eq!(res.error_codes(), vec!["BAD_REQUEST"]);
+    assert_eq!(hashes_so_far(&app).await, before);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM members WHERE login_id LIKE 'alias%'")
+            .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn completions_from_one_address_are_limited() {
+    let app = spawn_app_with(&[("PORTAL_ADDRESS_FAILURE_LIMIT", "3")]).await;
+    let mut answers = Vec::new();
+    for i in 0..4 {
+        let res = complete(
+            &app,
+            completion(&format!("forged-token-{i}"), "forger01", FREE_NUMBER),
+        )
+        .await;
+        answers.push(
+            res.body["errors"][0]["extensions"]["code"]
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| codes(&res.data()["completeRegistration"]).join(",")),
+        );
+    }
+    assert_eq!(
+        answers,
+        vec![
+            "TOKEN_INVALID",
+            "TOKEN_INVALID",
+            "TOKEN_INVALID",
+            "RATE_LIMITED"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn login_ids_are_read_without_regard_to_case() {
+    let app = spawn_app().await;
+    assert!(!app.login("DeMo", "demo-password-2024").await.is_empty());
 }

@@ -410,6 +410,33 @@ fn included(directives: &apollo_compiler::executable::DirectiveList, variables: 
     condition("skip") != Some(true) && condition("include") != Some(false)
 }
 
+/// Mutations that compute a password or secret-answer hash.
+const HASHING_MUTATIONS: &[&str] = &[
+    "login",
+    "staffLogin",
+    "completeRegistration",
+    "recoverLoginId",
+    "resetPassword",
+    "completePasswordReset",
+    "changePassword",
+    "changeEmail",
+    "withdraw",
+];
+
+/// How many of an operation's root fields (by response key, fragments
+/// included) hash a secret: a request may run one, so aliases cannot buy
+/// many hashes for one request.
+pub fn hashing_fields(document: &ExecutableDocument, operation: &Operation) -> usize {
+    let mut keys: Vec<&Name> = operation
+        .root_fields(document)
+        .filter(|f| operation.is_mutation() && HASHING_MUTATIONS.contains(&f.name.as_str()))
+        .map(|f| f.response_key())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys.len()
+}
+
 /// An integer argument of a field, from its literal, its variable, or the
 /// argument's default.
 pub fn int_argument(field: &Field, name: &str, variables: &JsonMap) -> Option<i64> {
