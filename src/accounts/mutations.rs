@@ -362,16 +362,18 @@ impl AccountMutation {
         Ok(customer_payload(result))
     }
 
-    /// Completes an e-mail change from the link mailed to the new address.
+    /// Completes an e-mail change from the link mailed to the new address;
+    /// answers only whether it worked (the link's holder needs no session
+    /// and learns nothing of the member).
     async fn confirm_email_change(
         &self,
         ctx: &Context<'_>,
         input: ConfirmEmailChangeInput,
-    ) -> GqlResult<CustomerPayload> {
+    ) -> GqlResult<SuccessPayload> {
         ctx.config().service_hours.ensure_open(Utc::now())?;
         let result = settings::confirm_email_change(ctx.db(), &input.token).await?;
         ctx.wake_mail();
-        Ok(customer_payload(result))
+        Ok(SuccessPayload::from(result))
     }
 
     async fn update_notification_settings(

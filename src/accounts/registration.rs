@@ -219,6 +219,11 @@ pub async fn complete(
     // Taken IDs and unavailable numbers are told before any hash, and each
     // such answer counts against the link: the fifth spends it, so one link
     // cannot probe login IDs or guess numbers.
+    if super::settings::email_taken(db, &pending.email).await? {
+        // The address has found a member since the link was sent.
+        fail_with_token(db, pending.id).await?;
+        return Ok(Err(token_invalid()));
+    }
     if let Some(refusal) = unavailable(db, &login_id, &number).await? {
         fail_with_token(db, pending.id).await?;
         return Ok(Err(vec![refusal]));

@@ -174,10 +174,24 @@ pub async fn request_email_change(
             "現在と同じメールアドレスです。",
         )]));
     }
-    let token = new_token();
     let now = Utc::now();
-    let expires_at = now + Duration::hours(EMAIL_LINK_VALID_HOURS);
     let txn = crate::db::write_txn(db).await?;
+    // A newer request voids the links of older ones.
+    email_change::Entity::update_many()
+        .col_expr(email_change::Column::UsedAt, Expr::value(now))
+        .filter(email_change::Column::MemberId.eq(member.id))
+        .filter(email_change::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if email_taken(&txn, email.as_str()).await? {
+        // As at registration: the same answer, and the address's owner is
+        // told instead of being sent a link.
+        mail::enqueue(&txn, mails::already_registered(email.as_str()), None).await?;
+        txn.commit().await?;
+        return Ok(Ok(member));
+    }
+    let token = new_token();
+    let expires_at = now + Duration::hours(EMAIL_LINK_VALID_HOURS);
     email_change::ActiveModel {
         token_hash: Set(hash_token(&token)),
         member_id: Set(member.id),
@@ -209,10 +223,22 @@ pub async fn request_email_change(
 }
 
 /// Completes an e-mail change from the mailed link.
+/// Whether an active member already has `email`.
+pub(super) async fn email_taken(db: &impl ConnectionTrait, email: &str) -> AppResult<bool> {
+    Ok(member::Entity::find()
+        .filter(member::Column::Email.eq(email))
+        .filter(member::Column::Status.eq(entity::types::MemberStatus::Active))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// Answers only whether it worked: whoever holds the link learns nothing
+/// of the member.
 pub async fn confirm_email_change(
     db: &DatabaseConnection,
     token: &str,
-) -> AppResult<Result<member::Model, Vec<UserError>>> {
+) -> AppResult<Result<(), Vec<UserError>>> {
     let invalid = || {
         vec![UserError::new(
             Some("token"),
@@ -238,7 +264,7 @@ pub async fn confirm_email_change(
         .filter(email_change::Column::UsedAt.is_null())
         .exec(&txn)
         .await?;
-    if spent.rows_affected != 1 {
+    if spent.rows_affected != 1 || email_taken(&txn, &change.new_email).await? {
         txn.rollback().await?;
         return Ok(Err(invalid()));
     }
@@ -260,7 +286,7 @@ pub async fn confirm_email_change(
     )
     .await?;
     txn.commit().await?;
-    Ok(Ok(member))
+    Ok(Ok(()))
 }
 
 pub async fn update_notifications(

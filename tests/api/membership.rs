@@ -630,12 +630,19 @@ async fn an_email_change_takes_effect_only_through_the_mailed_link() {
         .await;
 
     let link = confirm.link_param("token");
-    let mutation = "mutation($t: String!) { confirmEmailChange(input: { token: $t }) { customer { email } userErrors { code } } }";
+    let mutation = "mutation($t: String!) { confirmEmailChange(input: { token: $t }) { success userErrors { code } } }";
     let done = app.op(mutation, "", json!({ "t": link }), None).await;
-    assert_eq!(
-        done.data()["confirmEmailChange"]["customer"]["email"],
-        "New@example.jp"
-    );
+    assert_eq!(done.data()["confirmEmailChange"]["success"], true);
+    // The link's holder needs no session and is told nothing of the member.
+    let customer = app
+        .op(
+            "mutation($t: String!) { confirmEmailChange(input: { token: $t }) { customer { loginId } } }",
+            "",
+            json!({ "t": link }),
+            None,
+        )
+        .await;
+    assert!(customer.body.get("data").is_none(), "{}", customer.body);
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM members WHERE email = 'New@example.jp'")
             .await,
@@ -1014,4 +1021,83 @@ async fn completions_from_one_address_are_limited() {
 async fn login_ids_are_read_without_regard_to_case() {
     let app = spawn_app().await;
     assert!(!app.login("DeMo", "demo-password-2024").await.is_empty());
+}
+
+#[tokio::test]
+async fn an_address_belongs_to_one_member_and_a_newer_change_voids_older_links() {
+    use sea_orm::ConnectionTrait as _;
+    let app = spawn_app().await;
+    let token = app.login_demo().await;
+    let change = |email: String| {
+        let app = &app;
+        let token = token.clone();
+        async move {
+            app.op(
+                &account(),
+                "ChangeEmail",
+                json!({ "currentPassword": "demo-password-2024", "email": email }),
+                Some(&token),
+            )
+            .await
+        }
+    };
+    let confirm = |link: String| {
+        let app = &app;
+        async move {
+            let res = app
+                .op(
+                    "mutation($t: String!) { confirmEmailChange(input: { token: $t }) { success userErrors { code } } }",
+                    "",
+                    json!({ "t": link }),
+                    None,
+                )
+                .await;
+            res.data()["confirmEmailChange"].clone()
+        }
+    };
+    change("first@example.jp".into()).await;
+    let first = app
+        .wait_for_mail("first@example.jp", "メールアドレス変更の確認")
+        .await
+        .link_param("token");
+    change("second@example.jp".into()).await;
+    let second = app
+        .wait_for_mail("second@example.jp", "メールアドレス変更の確認")
+        .await
+        .link_param("token");
+    assert_eq!(
+        codes(&confirm(first).await),
+        vec!["TOKEN_INVALID"],
+        "voided"
+    );
+    assert_eq!(confirm(second).await["success"], true);
+
+    // Another member's address: the same answer, and no link is sent.
+    let row = app
+        .db
+        .query_one_raw(sea_orm::Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT email FROM members WHERE login_id <> 'demo' AND email IS NOT NULL ORDER BY id LIMIT 1",
+        ))
+        .await
+        .expect("query")
+        .expect("another member with an address");
+    let theirs: String = row.try_get_by_index(0).expect("email");
+    let res = change(theirs.clone()).await;
+    assert_eq!(res.data()["changeEmail"]["userErrors"], json!([]));
+    app.wait_for_mail(&theirs, "").await;
+    app.wait_until_outbox_is_empty().await;
+    assert!(
+        !app.mails()
+            .iter()
+            .any(|m| m.to.contains(&theirs) && m.subject.contains("メールアドレス変更の確認")),
+        "a link was mailed to another member's address"
+    );
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM members WHERE email = '{theirs}'"
+        ))
+        .await,
+        1
+    );
 }
