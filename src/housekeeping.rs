@@ -4,7 +4,7 @@
 //! short-lived.
 
 use chrono::{DateTime, Duration, Utc};
-use entity::{email_change, mail_outbox, registration, session, throttle};
+use entity::{email_change, mail_outbox, password_reset, registration, session, throttle};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter};
 
 use crate::error::AppResult;
@@ -21,6 +21,7 @@ pub struct Purged {
     pub sessions: u64,
     pub registrations: u64,
     pub email_changes: u64,
+    pub password_resets: u64,
     pub throttles: u64,
     pub mails: u64,
 }
@@ -49,6 +50,11 @@ pub async fn purge(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<Pur
         .exec(db)
         .await?
         .rows_affected;
+    let password_resets = password_reset::Entity::delete_many()
+        .filter(password_reset::Column::ExpiresAt.lt(day_ago))
+        .exec(db)
+        .await?
+        .rows_affected;
     let throttles = throttle::Entity::delete_many()
         .filter(throttle::Column::UpdatedAt.lt(day_ago))
         .filter(
@@ -68,6 +74,7 @@ pub async fn purge(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<Pur
         sessions,
         registrations,
         email_changes,
+        password_resets,
         throttles,
         mails,
     })

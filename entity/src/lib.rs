@@ -15,6 +15,7 @@ pub mod member;
 pub mod meter_reading;
 pub mod notice;
 pub mod notice_read;
+pub mod password_reset;
 pub mod registration;
 pub mod secret_question;
 pub mod service_location;

@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261124_000001_create_portal_tables;
 mod m20261201_000001_unique_member_email;
+mod m20261201_000002_create_password_resets;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261124_000001_create_portal_tables::Migration),
             Box::new(m20261201_000001_unique_member_email::Migration),
+            Box::new(m20261201_000002_create_password_resets::Migration),
         ]
     }
 }

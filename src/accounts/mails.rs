@@ -82,6 +82,26 @@ pub fn password_reset(to: &str, display_name: &str) -> OutgoingMail {
     )
 }
 
+pub fn password_reset_confirm(
+    to: &str,
+    display_name: &str,
+    link: &str,
+    expires_at: DateTime<Utc>,
+) -> OutgoingMail {
+    mail(
+        to,
+        "パスワード再設定の確認",
+        format!(
+            "{display_name} 様\n\n秘密の質問への回答により、パスワード再設定のお申し込みを受け付けました。\n\
+             次のリンクを開くと、新しいパスワードが有効になります（1回限り）。\n{link}\n\n\
+             このリンクの有効期限は {} までです。\n\
+             お心当たりのない場合は、このメールを破棄し、上下水道局までご連絡ください。\
+             パスワードは変わりません。",
+            tokyo(expires_at)
+        ),
+    )
+}
+
 pub fn recovery_locked(to: &str, display_name: &str, until: DateTime<Utc>) -> OutgoingMail {
     mail(
         to,

@@ -68,6 +68,12 @@ pub struct ChangeEmailInput {
 }
 
 #[derive(InputObject)]
+pub struct CompletePasswordResetInput {
+    /// From the mail `resetPassword` sent to the registered address.
+    pub token: String,
+}
+
+#[derive(InputObject)]
 pub struct ConfirmEmailChangeInput {
     /// From the confirmation mail sent to the new address.
     pub token: String,
@@ -175,7 +181,14 @@ impl RecoveryQuery {
         portal_customer_number: String,
     ) -> GqlResult<SecretQuestion> {
         ctx.config().service_hours.ensure_open(Utc::now())?;
-        let q = recovery::question(ctx.db(), ctx.secrets(), &portal_customer_number).await?;
+        let q = recovery::question(
+            ctx.db(),
+            ctx.secrets(),
+            &auth::client_address(ctx),
+            ctx.config().address_failure_limit,
+            &portal_customer_number,
+        )
+        .await?;
         Ok(q.into())
     }
 }
@@ -297,8 +310,9 @@ impl AccountMutation {
         })
     }
 
-    /// パスワードを忘れた方: sets a new password for the right answer; every
-    /// session ends and it does not sign in.
+    /// パスワードを忘れた方, step 1: for the right login ID and answer, mails
+    /// a one-time link (30 minutes) to the registered address; the new
+    /// password takes effect only through it (`completePasswordReset`).
     async fn reset_password(
         &self,
         ctx: &Context<'_>,
@@ -307,9 +321,9 @@ impl AccountMutation {
         ctx.config().service_hours.ensure_open(Utc::now())?;
         let result = recovery::reset_password(
             ctx.db(),
+            ctx.config(),
             ctx.hasher(),
             &auth::client_address(ctx),
-            ctx.config().address_failure_limit,
             recovery::ResetInput {
                 login_id: &input.login_id,
                 portal_customer_number: &input.portal_customer_number,
@@ -318,6 +332,20 @@ impl AccountMutation {
             },
         )
         .await?;
+        ctx.wake_mail();
+        Ok(SuccessPayload::from(result))
+    }
+
+    /// パスワード再設定 step 2: the link mailed by `resetPassword` sets the
+    /// new password given there (once, within 30 minutes); every session
+    /// ends. It does not sign in.
+    async fn complete_password_reset(
+        &self,
+        ctx: &Context<'_>,
+        input: CompletePasswordResetInput,
+    ) -> GqlResult<SuccessPayload> {
+        ctx.config().service_hours.ensure_open(Utc::now())?;
+        let result = recovery::complete_password_reset(ctx.db(), &input.token).await?;
         ctx.wake_mail();
         Ok(SuccessPayload::from(result))
     }

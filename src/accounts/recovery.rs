@@ -3,16 +3,20 @@
 //! numbers get a decoy question (the same every time), wrong answers and
 //! unknown numbers the same refusal, and both lock after five tries.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use entity::types::MemberStatus;
-use entity::{member, secret_question, service_location};
+use entity::{member, password_reset, secret_question, service_location};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set,
 };
 
 use super::mails;
 use crate::auth::password::Hasher;
+use crate::auth::session::{hash_token, new_token};
 use crate::auth::throttle::{self, Key};
+use crate::config::Config;
 use crate::domain::{LoginId, NewPassword, PortalCustomerNumber, normalise_secret_answer};
 use crate::error::{AppError, AppResult, UserError};
 use crate::mail;
@@ -44,8 +48,19 @@ async fn member_by_number(
 pub async fn question(
     db: &DatabaseConnection,
     secrets: &Secrets,
+    client: &str,
+    address_limit: u32,
     raw_number: &str,
 ) -> AppResult<secret_question::Model> {
+    // Every look-up counts against the client address: numbers cannot be
+    // walked through to collect questions.
+    let address_key = Key::address("recovery-question", client);
+    if throttle::attempt(db, &address_key, throttle::per_address(address_limit))
+        .await?
+        .is_err()
+    {
+        return Err(AppError::RateLimited);
+    }
     let number =
         PortalCustomerNumber::parse(raw_number).map_err(|m| AppError::BadRequest(m.to_string()))?;
     let member = member_by_number(db, &number).await?;
@@ -188,14 +203,18 @@ pub async fn recover_login_id(
     Ok(Ok(member.login_id.unwrap_or_default()))
 }
 
-/// Sets a new password for whoever answers the secret question with the
-/// right login ID; every session ends and the member is told. It does not
-/// sign in.
+/// How long a mailed password-reset link works.
+const RESET_LINK_VALID_MINUTES: i64 = 30;
+
+/// Step 1 of a password reset: whoever answers the secret question with
+/// the right login ID has the new password (checked and hashed now) wait
+/// for the link mailed to the member's registered address; nothing changes
+/// until it is used ([`complete_password_reset`]). Older links are voided.
 pub async fn reset_password(
     db: &DatabaseConnection,
+    config: &Config,
     hasher: &Hasher,
     client: &str,
-    address_limit: u32,
     input: ResetInput<'_>,
 ) -> AppResult<Result<(), Vec<UserError>>> {
     let personal = [input.login_id, input.portal_customer_number];
@@ -213,7 +232,7 @@ pub async fn reset_password(
         db,
         hasher,
         client,
-        address_limit,
+        config.address_failure_limit,
         input.portal_customer_number,
         input.secret_answer,
         Some(input.login_id),
@@ -223,12 +242,99 @@ pub async fn reset_password(
         Ok(member) => member,
         Err(errors) => return Ok(Err(errors)),
     };
+    let words = super::settings::personal_words(db, &member).await?;
+    let personal: Vec<&str> = words.iter().map(String::as_str).collect();
+    if let Err(p) = NewPassword::parse(input.new_password, &personal) {
+        return Ok(Err(vec![UserError::new(
+            Some("newPassword"),
+            p.code(),
+            p.message(),
+        )]));
+    }
+    let Some(email) = member.email.clone() else {
+        // Every registered member has an address; one without cannot be
+        // reached, so nothing is set.
+        return Ok(Ok(()));
+    };
     let hash = hasher.hash(password.into_string()).await?;
+    let token = new_token();
+    let now = Utc::now();
+    let expires_at = now + Duration::minutes(RESET_LINK_VALID_MINUTES);
+    let txn = crate::db::write_txn(db).await?;
+    // A voided or spent link keeps no password hash.
+    password_reset::Entity::update_many()
+        .col_expr(password_reset::Column::UsedAt, Expr::value(now))
+        .col_expr(password_reset::Column::PasswordHash, Expr::value(""))
+        .filter(password_reset::Column::MemberId.eq(member.id))
+        .filter(password_reset::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?;
+    password_reset::ActiveModel {
+        token_hash: Set(hash_token(&token)),
+        member_id: Set(member.id),
+        password_hash: Set(hash),
+        created_at: Set(now),
+        expires_at: Set(expires_at),
+        used_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let link = format!("{}/password/reset?token={token}", config.public_url);
+    mail::enqueue(
+        &txn,
+        mails::password_reset_confirm(&email, &member.display_name, &link, expires_at),
+        None,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(()))
+}
+
+/// Step 2: the mailed link sets the waiting password, once; every session
+/// ends and the member is told. It does not sign in.
+pub async fn complete_password_reset(
+    db: &DatabaseConnection,
+    token: &str,
+) -> AppResult<Result<(), Vec<UserError>>> {
+    let invalid = || {
+        vec![UserError::new(
+            Some("token"),
+            "TOKEN_INVALID",
+            "パスワード再設定のリンクが無効か、有効期限が切れています。もう一度お手続きください。",
+        )]
+    };
+    let now = Utc::now();
+    let txn = crate::db::write_txn(db).await?;
+    let Some(reset) = password_reset::Entity::find()
+        .filter(password_reset::Column::TokenHash.eq(hash_token(token.trim())))
+        .filter(password_reset::Column::UsedAt.is_null())
+        .filter(password_reset::Column::ExpiresAt.gt(now))
+        .one(&txn)
+        .await?
+    else {
+        txn.rollback().await?;
+        return Ok(Err(invalid()));
+    };
+    // Spent first: of two clients with one link, one wins.
+    let spent = password_reset::Entity::update_many()
+        .col_expr(password_reset::Column::UsedAt, Expr::value(now))
+        .col_expr(password_reset::Column::PasswordHash, Expr::value(""))
+        .filter(password_reset::Column::Id.eq(reset.id))
+        .filter(password_reset::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if spent.rows_affected != 1 {
+        txn.rollback().await?;
+        return Ok(Err(invalid()));
+    }
+    let member = super::service::member(&txn, reset.member_id).await?;
     let notice = member
         .email
         .as_deref()
         .map(|email| mails::password_reset(email, &member.display_name));
-    super::settings::set_password(db, &member, hash, None, notice).await?;
+    super::settings::write_password(&txn, &member, reset.password_hash, None, notice).await?;
+    txn.commit().await?;
     Ok(Ok(()))
 }
 

@@ -132,20 +132,32 @@ pub(super) async fn set_password(
     notice: Option<mail::OutgoingMail>,
 ) -> AppResult<()> {
     let txn = crate::db::write_txn(db).await?;
+    write_password(&txn, member, hash, keep, notice).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// [`set_password`]'s writes, inside the caller's transaction.
+pub(super) async fn write_password(
+    txn: &impl ConnectionTrait,
+    member: &member::Model,
+    hash: String,
+    keep: Option<i64>,
+    notice: Option<mail::OutgoingMail>,
+) -> AppResult<()> {
     member::Entity::update_many()
         .col_expr(member::Column::PasswordHash, Expr::value(Some(hash)))
         .col_expr(member::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(member::Column::Id.eq(member.id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    session::revoke_member_sessions(&txn, member.id, keep).await?;
+    session::revoke_member_sessions(txn, member.id, keep).await?;
     if let Some(login_id) = &member.login_id {
-        throttle::clear(&txn, &Key::login(login_id)).await?;
+        throttle::clear(txn, &Key::login(login_id)).await?;
     }
     if let Some(notice) = notice {
-        mail::enqueue(&txn, notice, None).await?;
+        mail::enqueue(txn, notice, None).await?;
     }
-    txn.commit().await?;
     Ok(())
 }
 

@@ -4,7 +4,8 @@
 use chrono::Utc;
 use entity::types::MemberStatus;
 use entity::{
-    email_change, mail_outbox, member, notice, notice_read, registration, service_location, session,
+    email_change, mail_outbox, member, notice, notice_read, password_reset, registration,
+    service_location, session,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
@@ -69,6 +70,10 @@ pub async fn withdraw(
         .await?;
     notice::Entity::delete_many()
         .filter(notice::Column::MemberId.eq(member.id))
+        .exec(&txn)
+        .await?;
+    password_reset::Entity::delete_many()
+        .filter(password_reset::Column::MemberId.eq(member.id))
         .exec(&txn)
         .await?;
     email_change::Entity::delete_many()

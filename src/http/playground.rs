@@ -37,6 +37,10 @@ pub const OPERATIONS: &[(&str, &str)] = &[
         include_str!("../../playground/operations/login-screen.graphql"),
     ),
     (
+        "password-reset.graphql",
+        include_str!("../../playground/operations/password-reset.graphql"),
+    ),
+    (
         "dashboard.graphql",
         include_str!("../../playground/operations/dashboard.graphql"),
     ),

@@ -447,7 +447,7 @@ async fn five_wrong_answers_lock_recovery_for_a_day_and_mail_the_member() {
 }
 
 #[tokio::test]
-async fn a_password_reset_needs_the_login_id_ends_every_session_and_does_not_sign_in() {
+async fn a_password_reset_takes_the_answer_and_the_members_mailbox_and_ends_every_session() {
     let app = spawn_app().await;
     let old_session = app.login_demo().await;
     let reset = |login_id: &'static str| {
@@ -470,15 +470,57 @@ async fn a_password_reset_needs_the_login_id_ends_every_session_and_does_not_sig
             res.data()["resetPassword"].clone()
         }
     };
+    let complete_reset = |token: String| {
+        let app = &app;
+        async move {
+            let res = app
+                .op(
+                    &operations("password-reset.graphql"),
+                    "CompletePasswordReset",
+                    json!({ "token": token }),
+                    None,
+                )
+                .await;
+            res.data()["completePasswordReset"].clone()
+        }
+    };
     let wrong_id = reset("someone").await;
     assert_eq!(wrong_id["success"], false);
     assert_eq!(codes(&wrong_id), vec!["WRONG_ANSWER"]);
 
-    let done = reset("demo").await;
-    assert_eq!(done["success"], true);
+    // Step 1: the right answer changes nothing yet; a link is mailed.
+    assert_eq!(reset("demo").await["success"], true);
+    let first = app
+        .wait_for_mail("demo@example.jp", "パスワード再設定の確認")
+        .await
+        .link_param("token");
+    assert!(!app.login("demo", "demo-password-2024").await.is_empty());
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM password_resets WHERE used_at IS NULL")
+            .await,
+        1
+    );
+    // A second request voids the first link.
+    assert_eq!(reset("demo").await["success"], true);
+    app.wait_until_outbox_is_empty().await;
+    let mails: Vec<_> = app
+        .mails()
+        .into_iter()
+        .filter(|m| m.subject.contains("パスワード再設定の確認"))
+        .collect();
+    let second = mails.last().expect("a second link").link_param("token");
+    assert_ne!(first, second);
+    assert_eq!(codes(&complete_reset(first).await), vec!["TOKEN_INVALID"]);
+    assert_eq!(
+        codes(&complete_reset("forged-token".into()).await),
+        vec!["TOKEN_INVALID"]
+    );
+
+    // Step 2: the link sets the password, once.
+    assert_eq!(complete_reset(second.clone()).await["success"], true);
     app.wait_for_mail("demo@example.jp", "パスワード再設定完了")
         .await;
-
+    assert_eq!(codes(&complete_reset(second).await), vec!["TOKEN_INVALID"]);
     let me = app
         .op("{ me { id } }", "", json!({}), Some(&old_session))
         .await;
@@ -493,6 +535,12 @@ async fn a_password_reset_needs_the_login_id_ends_every_session_and_does_not_sig
         .await;
     assert_eq!(codes(&old.data()["login"]), vec!["INVALID_CREDENTIALS"]);
     app.login("demo", GOOD_PASSWORD).await;
+    // No spent or voided link keeps a password hash.
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM password_resets WHERE password_hash <> ''")
+            .await,
+        0
+    );
 }
 
 #[tokio::test]
@@ -1099,5 +1147,31 @@ async fn an_address_belongs_to_one_member_and_a_newer_change_voids_older_links()
         ))
         .await,
         1
+    );
+}
+
+#[tokio::test]
+async fn recovery_questions_are_limited_per_client_address() {
+    let app = spawn_app_with(&[("PORTAL_ADDRESS_FAILURE_LIMIT", "3")]).await;
+    let mut answers = Vec::new();
+    for number in [DEMO_NUMBER, FREE_NUMBER, FREE_NUMBER_2, DEMO_NUMBER] {
+        let res = app
+            .op(
+                &login_screen(),
+                "RecoveryQuestion",
+                json!({ "portalCustomerNumber": number }),
+                None,
+            )
+            .await;
+        answers.push(
+            res.body["errors"][0]["extensions"]["code"]
+                .as_str()
+                .unwrap_or("question")
+                .to_string(),
+        );
+    }
+    assert_eq!(
+        answers,
+        vec!["question", "question", "question", "RATE_LIMITED"]
     );
 }
