@@ -45,7 +45,8 @@ pub async fn connect(config: &Config, metrics: Arc<Metrics>) -> Result<DatabaseC
         create_sqlite_folder(&config.database_url)?;
         // One writer at a time is SQLite's nature; WAL lets readers go on
         // while it writes, and the busy timeout queues writers instead of
-        // failing them.
+        // failing them. `secure_delete` overwrites deleted rows, so a
+        // withdrawn member's data does not linger in free pages.
         options
             .max_connections(8)
             .map_sqlx_sqlite_opts(|opts: SqliteConnectOptions| {
@@ -53,6 +54,7 @@ pub async fn connect(config: &Config, metrics: Arc<Metrics>) -> Result<DatabaseC
                     .journal_mode(SqliteJournalMode::Wal)
                     .busy_timeout(Duration::from_secs(10))
                     .foreign_keys(true)
+                    .pragma("secure_delete", "ON")
             });
     } else {
         options.max_connections(16);

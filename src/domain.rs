@@ -168,8 +168,11 @@ impl DisplayName {
     pub fn parse(raw: &str) -> Result<Self, &'static str> {
         let name = normalise(raw);
         let len = name.chars().count();
-        if len == 0 || len > 50 || name.chars().any(char::is_control) {
+        if len == 0 || len > 50 {
             return Err("お名前は1文字以上50文字以内で入力してください。");
+        }
+        if name.chars().any(|c| c.is_control() || is_invisible(c)) {
+            return Err("お名前に使えない文字が含まれています。");
         }
         Ok(Self(name))
     }
@@ -177,6 +180,16 @@ impl DisplayName {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// Characters that change how text around them is shown without showing
+/// themselves: bidirectional controls (a name could reverse what a clerk
+/// reads after it), zero-width characters and line or paragraph
+/// separators.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
+        | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
 }
 
 /// Version of [`normalise_secret_answer`]; stored beside each answer hash
@@ -454,6 +467,20 @@ mod tests {
         assert_eq!(Yen(999).to_string(), "999");
         assert_eq!(Yen(1_234_567).to_string(), "1,234,567");
         assert_eq!(Yen(-1_500).to_string(), "-1,500");
+    }
+
+    #[test]
+    fn display_names_refuse_invisible_and_direction_changing_characters() {
+        assert!(DisplayName::parse("金沢 太郎").is_ok());
+        for bad in [
+            "金沢\u{202E}郎太",
+            "金\u{200B}沢",
+            "金沢\u{2028}太郎",
+            "\u{2066}x",
+            "a\u{FEFF}",
+        ] {
+            assert!(DisplayName::parse(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

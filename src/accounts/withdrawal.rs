@@ -7,6 +7,7 @@ use entity::{
     email_change, mail_outbox, member, notice, notice_read, password_reset, registration,
     service_location, session,
 };
+use sea_orm::ConnectionTrait as _;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
@@ -108,5 +109,10 @@ pub async fn withdraw(
         .exec(&txn)
         .await?;
     txn.commit().await?;
+    if db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
+        // The erased rows' old pages leave the WAL file too.
+        db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+            .await?;
+    }
     Ok(Ok(()))
 }

@@ -1175,3 +1175,25 @@ async fn recovery_questions_are_limited_per_client_address() {
         vec!["question", "question", "question", "RATE_LIMITED"]
     );
 }
+
+#[tokio::test]
+async fn a_display_name_cannot_hide_or_reverse_text() {
+    let app = spawn_app().await;
+    let token = registration_token(&app, "bidi@example.jp").await;
+    let mut input = completion(&token, "bidi0001", FREE_NUMBER);
+    input["input"]["displayName"] = json!("金沢\u{202E}郎太");
+    let res = complete(&app, input).await;
+    assert_eq!(
+        codes(&res.data()["completeRegistration"]),
+        vec!["INVALID_DISPLAY_NAME"]
+    );
+}
+
+#[tokio::test]
+async fn sqlite_overwrites_what_it_deletes() {
+    if crate::helpers::is_postgres() {
+        return; // PostgreSQL's VACUUM reclaims; this setting is SQLite's.
+    }
+    let app = spawn_app().await;
+    assert_eq!(app.scalar("PRAGMA secure_delete").await, 1);
+}
