@@ -23,5 +23,6 @@ pub mod net;
 pub mod notices;
 pub mod portal;
 pub mod secrets;
+pub mod security;
 pub mod startup;
 pub mod support;

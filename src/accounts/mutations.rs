@@ -2,6 +2,7 @@
 //! locations and withdrawal. Resolvers parse nothing themselves: they
 //! authorise, call a service and shape its answer.
 
+use crate::security::{Event, Subject};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::Utc;
 
@@ -297,6 +298,13 @@ impl AccountMutation {
             &input.secret_answer,
         )
         .await?;
+        auth::security_log(
+            ctx,
+            Event::RecoveryAttempt,
+            result.is_ok(),
+            Subject::Number(&input.portal_customer_number),
+            "login_id",
+        );
         ctx.wake_mail();
         Ok(match result {
             Ok(login_id) => RecoverLoginIdPayload {
@@ -332,6 +340,13 @@ impl AccountMutation {
             },
         )
         .await?;
+        auth::security_log(
+            ctx,
+            Event::PasswordResetRequested,
+            result.is_ok(),
+            Subject::Number(&input.portal_customer_number),
+            "secret_answer",
+        );
         ctx.wake_mail();
         Ok(SuccessPayload::from(result))
     }
@@ -346,6 +361,13 @@ impl AccountMutation {
     ) -> GqlResult<SuccessPayload> {
         ctx.config().service_hours.ensure_open(Utc::now())?;
         let result = recovery::complete_password_reset(ctx.db(), &input.token).await?;
+        auth::security_log(
+            ctx,
+            Event::PasswordReset,
+            result.is_ok(),
+            Subject::Unknown,
+            "mailed_link",
+        );
         ctx.wake_mail();
         Ok(SuccessPayload::from(result))
     }
@@ -365,6 +387,13 @@ impl AccountMutation {
             &input.new_password,
         )
         .await?;
+        auth::security_log(
+            ctx,
+            Event::PasswordChanged,
+            result.is_ok(),
+            Subject::Member(who.id),
+            "",
+        );
         ctx.wake_mail();
         Ok(SuccessPayload::from(result))
     }
@@ -386,6 +415,13 @@ impl AccountMutation {
             &input.email,
         )
         .await?;
+        auth::security_log(
+            ctx,
+            Event::EmailChangeRequested,
+            result.is_ok(),
+            Subject::Member(who.id),
+            "",
+        );
         ctx.wake_mail();
         Ok(customer_payload(result))
     }
@@ -400,6 +436,13 @@ impl AccountMutation {
     ) -> GqlResult<SuccessPayload> {
         ctx.config().service_hours.ensure_open(Utc::now())?;
         let result = settings::confirm_email_change(ctx.db(), &input.token).await?;
+        auth::security_log(
+            ctx,
+            Event::EmailChanged,
+            result.is_ok(),
+            Subject::Unknown,
+            "mailed_link",
+        );
         ctx.wake_mail();
         Ok(SuccessPayload::from(result))
     }
@@ -462,6 +505,13 @@ impl AccountMutation {
         let who = auth::member(ctx).await?;
         let result =
             withdrawal::withdraw(ctx.db(), ctx.hasher(), who, &input.current_password).await?;
+        auth::security_log(
+            ctx,
+            Event::Withdrawal,
+            result.is_ok(),
+            Subject::Member(who.id),
+            "",
+        );
         if result.is_ok() {
             for cookie in session::clearing_cookies(ctx.config()) {
                 ctx.append_http_header("Set-Cookie", cookie);

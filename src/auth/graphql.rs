@@ -1,5 +1,6 @@
 //! Sign-in and sign-out over GraphQL.
 
+use crate::security::{Event, Subject};
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 use chrono::Utc;
 
@@ -60,6 +61,23 @@ impl AuthMutation {
             &input.password,
         )
         .await?;
+        let (success, detail) = match &outcome {
+            LoginOutcome::SignedIn { .. } => (true, ""),
+            LoginOutcome::Locked { .. } => (false, "locked"),
+            LoginOutcome::InvalidCredentials => (false, "invalid_credentials"),
+        };
+        let event = if detail == "locked" {
+            Event::SignInLocked
+        } else {
+            Event::SignIn
+        };
+        super::security_log(
+            ctx,
+            event,
+            success,
+            Subject::LoginId(&input.login_id),
+            detail,
+        );
         Ok(match outcome {
             LoginOutcome::SignedIn {
                 account: member,
@@ -105,6 +123,11 @@ impl AuthMutation {
     async fn logout(&self, ctx: &Context<'_>) -> GqlResult<LogoutPayload> {
         if let Some(principal) = super::principal(ctx).await? {
             session::revoke(ctx.db(), principal.session_id()).await?;
+            let subject = match principal {
+                super::Principal::Member { member_id, .. } => Subject::Member(member_id),
+                super::Principal::Staff { staff_id, .. } => Subject::Staff(staff_id),
+            };
+            super::security_log(ctx, Event::SessionEnded, true, subject, "logout");
         }
         for cookie in session::clearing_cookies(ctx.config()) {
             ctx.append_http_header("Set-Cookie", cookie);

@@ -40,6 +40,24 @@ impl RequestAuth {
 }
 
 pub use crate::net::ClientAddress;
+use crate::security::{self, Event, RequestMeta, Subject};
+
+/// Writes a security-log line for the current request.
+pub fn security_log(
+    ctx: &async_graphql::Context<'_>,
+    event: Event,
+    success: bool,
+    subject: Subject<'_>,
+    detail: &str,
+) {
+    security::record(
+        ctx.data_opt::<RequestMeta>(),
+        event,
+        success,
+        subject,
+        detail,
+    );
+}
 
 /// The current request's client, as per-address limits count it.
 pub fn client_address(ctx: &async_graphql::Context<'_>) -> String {
@@ -100,10 +118,20 @@ pub async fn staff(ctx: &async_graphql::Context<'_>) -> AppResult<StaffId> {
         Some(Principal::Staff {
             staff_id,
             session_id,
-        }) => Ok(StaffId {
-            id: staff_id,
-            session_id,
-        }),
+        }) => {
+            // Every support field a clerk reads or runs.
+            security_log(
+                ctx,
+                Event::StaffAction,
+                true,
+                Subject::Staff(staff_id),
+                ctx.field().name(),
+            );
+            Ok(StaffId {
+                id: staff_id,
+                session_id,
+            })
+        }
         Some(Principal::Member { .. }) => Err(AppError::Forbidden),
         None => Err(AppError::Unauthenticated),
     }

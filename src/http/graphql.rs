@@ -536,9 +536,15 @@ async fn execute(
         request = request.operation_name(name.clone());
     }
     let anonymous = credentials.token.is_none();
+    let client = client_address(state, peer, headers);
+    let request_id = crate::auth::session::new_token()[..16].to_string();
     let request = request
         .data(credentials.into_auth())
-        .data(client_address(state, peer, headers))
+        .data(crate::security::RequestMeta {
+            client,
+            request_id: request_id.clone(),
+        })
+        .data(client)
         .data(Loaders::new(&state.app.db));
     let mut response = state.schema.execute(request).await;
 
@@ -584,6 +590,9 @@ async fn execute(
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=60"),
         );
+    }
+    if let Ok(id) = HeaderValue::from_str(&request_id) {
+        http.headers_mut().insert("x-request-id", id);
     }
     http.headers_mut().insert(
         header::VARY,

@@ -1,5 +1,6 @@
 //! The `support` queries and mutations for staff, and `staffLogin`.
 
+use crate::security::{Event, Subject};
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use entity::types::MemberStatus as StoredStatus;
@@ -254,6 +255,13 @@ impl SupportMutations {
         };
         let txn = crate::db::write_txn(ctx.db()).await?;
         service::unlock(&txn, &member).await?;
+        auth::security_log(
+            ctx,
+            Event::Unlock,
+            true,
+            Subject::Member(member.id),
+            "staff",
+        );
         service::audit(
             &txn,
             self.0.id,
@@ -314,6 +322,18 @@ impl SupportMutation {
             &input.password,
         )
         .await?;
+        let (success, detail) = match &outcome {
+            LoginOutcome::SignedIn { .. } => (true, ""),
+            LoginOutcome::Locked { .. } => (false, "locked"),
+            LoginOutcome::InvalidCredentials => (false, "invalid_credentials"),
+        };
+        auth::security_log(
+            ctx,
+            Event::StaffSignIn,
+            success,
+            Subject::LoginId(&input.login_id),
+            detail,
+        );
         Ok(match outcome {
             LoginOutcome::SignedIn { session, .. } => {
                 ctx.append_http_header(

@@ -505,3 +505,62 @@ async fn metrics_are_not_public_and_a_staff_only_schema_suggests_no_names() {
         assert!(!text.contains("portalStatus\""), "{text}");
     }
 }
+
+#[tokio::test]
+async fn the_security_log_records_sign_ins_locks_and_session_ends_without_secrets() {
+    let app = spawn_app().await;
+    let probe = "seclog-probe";
+    let res = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&json!({
+            "query": operations("login-screen.graphql"),
+            "operationName": "Login",
+            "variables": { "loginId": probe, "password": "hunter2-secret-pw" },
+        }))
+        .send()
+        .await
+        .expect("sent");
+    let request_id = header(&res, "x-request-id")
+        .expect("a request id")
+        .to_string();
+    for _ in 0..5 {
+        login(&app, probe, "hunter2-secret-pw").await;
+    }
+    let token = app.login_demo().await;
+    app.op(
+        "mutation { logout { success } }",
+        "",
+        json!({}),
+        Some(&token),
+    )
+    .await;
+    let lines = crate::helpers::security_log();
+    let mine: Vec<&Value> = lines
+        .iter()
+        .filter(|l| l["fields"]["login_id"] == probe)
+        .collect();
+    let first = mine
+        .iter()
+        .find(|l| l["fields"]["request_id"] == request_id.as_str())
+        .expect("the first failure is logged with its request id");
+    assert_eq!(first["fields"]["event"], "sign_in");
+    assert_eq!(first["fields"]["success"], false);
+    assert_eq!(first["fields"]["client"], "127.0.0.1");
+    assert!(first["timestamp"].is_string());
+    assert!(
+        mine.iter()
+            .any(|l| l["fields"]["event"] == "sign_in_locked")
+    );
+    assert!(
+        lines.iter().any(
+            |l| l["fields"]["event"] == "session_ended" && l["fields"]["member_id"].is_number()
+        )
+    );
+    let all = serde_json::to_string(&lines).expect("json");
+    assert!(
+        !all.contains("hunter2-secret-pw"),
+        "a password reached the log"
+    );
+    assert!(!all.contains(&token), "a session token reached the log");
+}

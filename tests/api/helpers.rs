@@ -62,8 +62,63 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(&[]).await
 }
 
+/// Everything the services of this test process logged, as JSON lines;
+/// with `TEST_LOG=1` also shown on stderr.
+static LOG: std::sync::OnceLock<std::sync::Arc<std::sync::Mutex<Vec<u8>>>> =
+    std::sync::OnceLock::new();
+
+#[derive(Clone)]
+struct Capture(std::sync::Arc<std::sync::Mutex<Vec<u8>>>, bool);
+
+impl std::io::Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.1 {
+            std::io::stderr().write_all(buf)?;
+        }
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn capture_logs() {
+    LOG.get_or_init(|| {
+        let buffer = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let show = std::env::var("TEST_LOG").is_ok_and(|v| v == "1");
+        let writer = Capture(buffer.clone(), show);
+        let filter = if show { "info" } else { "security=info" };
+        let _ = tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_writer(move || writer.clone())
+            .try_init();
+        buffer
+    });
+}
+
+/// The security log's lines so far (from every test of the process).
+pub fn security_log() -> Vec<Value> {
+    let text = LOG
+        .get()
+        .map(|b| {
+            String::from_utf8_lossy(&b.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+                .into_owned()
+        })
+        .unwrap_or_default();
+    text.lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|l| l["target"] == "security")
+        .collect()
+}
+
 /// The service with some variables set as in its environment.
 pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
+    capture_logs();
     let name = unique_name();
     let mut env: Vec<(String, String)> = vec![
         ("PORTAL_LISTEN".into(), "127.0.0.1:0".into()),
