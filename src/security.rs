@@ -65,6 +65,8 @@ pub enum Subject<'a> {
 pub struct RequestMeta {
     pub client: ClientAddress,
     pub request_id: String,
+    /// The `User-Agent` header, if any (never logged).
+    pub user_agent: Option<String>,
 }
 
 /// Writes one line; `success` says whether the attempt worked, `detail`

@@ -17,6 +17,10 @@ pub struct Model {
     /// Absolute end of the session, whatever the activity.
     pub expires_at: DateTimeUtc,
     pub revoked_at: Option<DateTimeUtc>,
+    /// The `User-Agent` it signed in with (at most 200 characters).
+    pub user_agent: Option<String>,
+    /// The client address it signed in from.
+    pub client_address: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

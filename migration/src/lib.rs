@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261124_000001_create_portal_tables;
 mod m20261201_000001_unique_member_email;
 mod m20261201_000002_create_password_resets;
+mod m20261201_000003_add_session_origin;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_create_portal_tables::Migration),
             Box::new(m20261201_000001_unique_member_email::Migration),
             Box::new(m20261201_000002_create_password_resets::Migration),
+            Box::new(m20261201_000003_add_session_origin::Migration),
         ]
     }
 }

@@ -1,5 +1,6 @@
 //! The signed-in member (`me`) and their service locations.
 
+use crate::auth::graphql::SignedInSession;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::Utc;
@@ -63,6 +64,22 @@ impl Customer {
     async fn service_locations(&self, ctx: &Context<'_>) -> GqlResult<Vec<ServiceLocation>> {
         let rows = service::locations_of(ctx.db(), self.0.id).await?;
         Ok(rows.into_iter().map(ServiceLocation).collect())
+    }
+    /// The member's signed-in sessions, most recently used first; readable
+    /// only from one of them.
+    async fn sessions(&self, ctx: &Context<'_>) -> GqlResult<Vec<SignedInSession>> {
+        let who = crate::auth::member(ctx).await?;
+        if who.id != self.0.id {
+            return Ok(vec![]);
+        }
+        let rows = crate::auth::session::live_sessions_of(ctx.db(), ctx.config(), who.id).await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| SignedInSession {
+                current: row.id == who.session_id,
+                row,
+            })
+            .collect())
     }
     /// 書類: documents about all the member's locations, newest first.
     async fn documents(

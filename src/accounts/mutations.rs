@@ -244,6 +244,7 @@ impl AccountMutation {
             ctx.db(),
             ctx.config(),
             ctx.hasher(),
+            &auth::origin(ctx),
             &auth::client_address(ctx),
             registration::Completion {
                 token: input.token,
@@ -370,6 +371,31 @@ impl AccountMutation {
         );
         ctx.wake_mail();
         Ok(SuccessPayload::from(result))
+    }
+
+    /// Ends one of the member's own sessions (e.g. a phone left behind).
+    async fn end_session(&self, ctx: &Context<'_>, id: ID) -> GqlResult<SuccessPayload> {
+        let who = auth::member(ctx).await?;
+        let ended = match id.parse::<i64>() {
+            Ok(session_id) => session::end_member_session(ctx.db(), who.id, session_id).await?,
+            Err(_) => false,
+        };
+        auth::security_log(
+            ctx,
+            Event::SessionEnded,
+            ended,
+            Subject::Member(who.id),
+            "end_session",
+        );
+        Ok(SuccessPayload::from(if ended {
+            Ok(())
+        } else {
+            Err(vec![UserError::new(
+                Some("id"),
+                "NOT_FOUND",
+                "そのログイン中の端末は見つかりません。",
+            )])
+        }))
     }
 
     /// Changes the password; other sessions end.

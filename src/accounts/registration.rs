@@ -131,6 +131,7 @@ pub async fn complete(
     db: &DatabaseConnection,
     config: &Config,
     hasher: &Hasher,
+    origin: &session::Origin,
     client: &str,
     input: Completion,
 ) -> AppResult<Result<Registered, Vec<UserError>>> {
@@ -286,7 +287,7 @@ pub async fn complete(
     }
     throttle::clear(&txn, &Key::registration_token(pending.id)).await?;
     throttle::forgive(&txn, &address_key).await?;
-    let session = session::create(&txn, config, Some(member.id), None).await?;
+    let session = session::create(&txn, config, origin, Some(member.id), None).await?;
     mail::enqueue(
         &txn,
         mails::registration_complete(&pending.email, login_id.as_str(), display_name.as_str()),

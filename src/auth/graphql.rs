@@ -26,6 +26,66 @@ impl From<session::NewSession> for Session {
     }
 }
 
+/// One of the member's signed-in sessions (ログイン中の端末).
+pub struct SignedInSession {
+    pub row: entity::session::Model,
+    pub current: bool,
+}
+
+#[Object]
+impl SignedInSession {
+    async fn id(&self) -> async_graphql::ID {
+        self.row.id.into()
+    }
+    /// The device and browser, as its User-Agent tells.
+    async fn device(&self) -> String {
+        describe_device(self.row.user_agent.as_deref())
+    }
+    async fn signed_in_at(&self) -> scalars::DateTime {
+        scalars::DateTime(self.row.created_at)
+    }
+    async fn last_seen_at(&self) -> scalars::DateTime {
+        scalars::DateTime(self.row.last_seen_at)
+    }
+    /// The address it signed in from.
+    async fn address(&self) -> Option<&str> {
+        self.row.client_address.as_deref()
+    }
+    /// The session this request uses.
+    async fn current(&self) -> bool {
+        self.current
+    }
+}
+
+/// "iPhone · Safari" from a User-Agent; what cannot be told is 不明.
+pub fn describe_device(user_agent: Option<&str>) -> String {
+    let ua = user_agent.unwrap_or("");
+    let system = [
+        ("iPhone", "iPhone"),
+        ("iPad", "iPad"),
+        ("Android", "Android"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "Mac"),
+        ("Linux", "Linux"),
+    ]
+    .into_iter()
+    .find(|(needle, _)| ua.contains(needle))
+    .map_or("不明な端末", |(_, name)| name);
+    let browser = [
+        ("Edg/", "Edge"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+    ]
+    .into_iter()
+    .find(|(needle, _)| ua.contains(needle))
+    .map(|(_, name)| name);
+    match browser {
+        Some(browser) => format!("{system} · {browser}"),
+        None => system.to_string(),
+    }
+}
+
 #[derive(InputObject)]
 pub struct LoginInput {
     pub login_id: String,
@@ -56,6 +116,7 @@ impl AuthMutation {
             ctx.db(),
             ctx.config(),
             ctx.hasher(),
+            &super::origin(ctx),
             &super::client_address(ctx),
             &input.login_id,
             &input.password,

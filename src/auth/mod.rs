@@ -42,6 +42,15 @@ impl RequestAuth {
 pub use crate::net::ClientAddress;
 use crate::security::{self, Event, RequestMeta, Subject};
 
+/// Where the current request comes from, for a session it starts.
+pub fn origin(ctx: &async_graphql::Context<'_>) -> session::Origin {
+    let meta = ctx.data_opt::<RequestMeta>();
+    session::Origin {
+        user_agent: meta.and_then(|m| m.user_agent.clone()),
+        client_address: meta.map(|m| m.client.0.to_string()),
+    }
+}
+
 /// Writes a security-log line for the current request.
 pub fn security_log(
     ctx: &async_graphql::Context<'_>,

@@ -75,6 +75,7 @@ pub async fn login(
     db: &impl ConnectionTrait,
     config: &Config,
     hasher: &Hasher,
+    origin: &session::Origin,
     client: &str,
     raw_login_id: &str,
     password: &str,
@@ -105,7 +106,7 @@ pub async fn login(
     ) {
         (Checked::Locked(until), _) => Ok(LoginOutcome::Locked { until }),
         (Checked::Matched, Some(account)) => {
-            let session = session::create(db, config, Some(account.id), None).await?;
+            let session = session::create(db, config, origin, Some(account.id), None).await?;
             Ok(LoginOutcome::SignedIn { account, session })
         }
         _ => Ok(LoginOutcome::InvalidCredentials),
@@ -118,6 +119,7 @@ pub async fn staff_login(
     db: &impl ConnectionTrait,
     config: &Config,
     hasher: &Hasher,
+    origin: &session::Origin,
     client: &str,
     raw_login_id: &str,
     password: &str,
@@ -138,7 +140,7 @@ pub async fn staff_login(
     ) {
         (Checked::Locked(until), _) => Ok(LoginOutcome::Locked { until }),
         (Checked::Matched, Some(account)) => {
-            let session = session::create(db, config, None, Some(account.id)).await?;
+            let session = session::create(db, config, origin, None, Some(account.id)).await?;
             Ok(LoginOutcome::SignedIn { account, session })
         }
         _ => Ok(LoginOutcome::InvalidCredentials),

@@ -7,15 +7,18 @@ use chrono::{DateTime, Duration, Utc};
 use entity::session;
 use rand::RngCore as _;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 use sha2::{Digest, Sha256};
 
 use crate::config::Config;
 use crate::error::AppResult;
 
-/// Last-seen times are written at most this often, so reading a page does
-/// not write on every request.
-const TOUCH_INTERVAL_SECS: i64 = 60;
+/// Last-seen times are written at most this often: often enough that the
+/// idle limit holds to the second, while the requests of one page load
+/// (within the same second) write once.
+const TOUCH_INTERVAL_SECS: i64 = 1;
 
 /// Who a session belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,9 +55,17 @@ pub fn hash_token(token: &str) -> String {
 }
 
 /// Starts a session for a member or a staff account.
+/// Where a sign-in came from.
+#[derive(Clone, Debug, Default)]
+pub struct Origin {
+    pub user_agent: Option<String>,
+    pub client_address: Option<String>,
+}
+
 pub async fn create(
     db: &impl ConnectionTrait,
     config: &Config,
+    origin: &Origin,
     member_id: Option<i64>,
     staff_id: Option<i64>,
 ) -> AppResult<NewSession> {
@@ -69,6 +80,11 @@ pub async fn create(
         last_seen_at: Set(now),
         expires_at: Set(expires_at),
         revoked_at: Set(None),
+        user_agent: Set(origin
+            .user_agent
+            .as_ref()
+            .map(|ua| ua.chars().take(200).collect())),
+        client_address: Set(origin.client_address.clone()),
         ..Default::default()
     }
     .insert(db)
@@ -113,6 +129,41 @@ pub async fn resolve(
         (None, None) => return Ok(None),
     };
     Ok(Some(principal))
+}
+
+/// A member's live sessions, most recently used first.
+pub async fn live_sessions_of(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    member_id: i64,
+) -> AppResult<Vec<session::Model>> {
+    let now = Utc::now();
+    let idle_since = now - Duration::minutes(i64::from(config.session_idle_minutes));
+    Ok(session::Entity::find()
+        .filter(session::Column::MemberId.eq(member_id))
+        .filter(session::Column::RevokedAt.is_null())
+        .filter(session::Column::ExpiresAt.gt(now))
+        .filter(session::Column::LastSeenAt.gt(idle_since))
+        .order_by_desc(session::Column::LastSeenAt)
+        .all(db)
+        .await?)
+}
+
+/// Ends one of a member's own sessions; false when it is not theirs or
+/// already ended.
+pub async fn end_member_session(
+    db: &impl ConnectionTrait,
+    member_id: i64,
+    session_id: i64,
+) -> AppResult<bool> {
+    let ended = session::Entity::update_many()
+        .col_expr(session::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(session::Column::Id.eq(session_id))
+        .filter(session::Column::MemberId.eq(member_id))
+        .filter(session::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(ended.rows_affected == 1)
 }
 
 /// Ends one session.

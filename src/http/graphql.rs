@@ -543,6 +543,10 @@ async fn execute(
         .data(crate::security::RequestMeta {
             client,
             request_id: request_id.clone(),
+            user_agent: headers
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(|ua| ua.chars().take(200).collect()),
         })
         .data(client)
         .data(Loaders::new(&state.app.db));

@@ -57,6 +57,10 @@ pub const OPERATIONS: &[(&str, &str)] = &[
         include_str!("../../playground/operations/documents.graphql"),
     ),
     (
+        "sessions.graphql",
+        include_str!("../../playground/operations/sessions.graphql"),
+    ),
+    (
         "support.graphql",
         include_str!("../../playground/operations/support.graphql"),
     ),

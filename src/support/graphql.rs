@@ -317,6 +317,7 @@ impl SupportMutation {
             ctx.db(),
             ctx.config(),
             ctx.hasher(),
+            &auth::origin(ctx),
             &auth::client_address(ctx),
             &input.login_id,
             &input.password,

@@ -4,7 +4,7 @@ use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use crate::helpers::{operations, spawn_app};
+use crate::helpers::{operations, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn login_returns_a_token_and_sets_an_http_only_strict_cookie() {
@@ -240,4 +240,132 @@ async fn housekeeping_removes_ended_sessions_and_spent_links_only() {
         })
         .await;
     assert_eq!(me.data()["me"]["id"], "1");
+}
+
+async fn login_as(app: &crate::helpers::TestApp, user_agent: &str) -> String {
+    let res = app
+        .client
+        .post(app.url("/graphql"))
+        .header("user-agent", user_agent)
+        .json(&serde_json::json!({
+            "query": crate::helpers::operations("login-screen.graphql"),
+            "operationName": "Login",
+            "variables": { "loginId": "demo", "password": "demo-password-2024" },
+        }))
+        .send()
+        .await
+        .expect("sent");
+    let body = crate::helpers::Gql::from_response(res).await;
+    body.data()["login"]["session"]["token"]
+        .as_str()
+        .expect("token")
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_member_sees_their_sessions_and_ends_one_they_do_not_want() {
+    let app = spawn_app().await;
+    let sessions = crate::helpers::operations("sessions.graphql");
+    let phone = login_as(
+        &app,
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Mobile/15E148 Safari/604.1",
+    )
+    .await;
+    let desk = login_as(
+        &app,
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36",
+    )
+    .await;
+    let res = app.op(&sessions, "Sessions", json!({}), Some(&desk)).await;
+    let list = res.data()["me"]["sessions"]
+        .as_array()
+        .expect("list")
+        .clone();
+    assert_eq!(list.len(), 2, "{list:?}");
+    let current = list.iter().find(|s| s["current"] == true).expect("current");
+    assert_eq!(current["device"], "Windows · Chrome");
+    assert_eq!(current["address"], "127.0.0.1");
+    let other = list.iter().find(|s| s["current"] == false).expect("other");
+    assert_eq!(other["device"], "iPhone · Safari");
+
+    let ended = app
+        .op(
+            &sessions,
+            "EndSession",
+            json!({ "id": other["id"] }),
+            Some(&desk),
+        )
+        .await;
+    assert_eq!(ended.data()["endSession"]["success"], true);
+    let gone = app.op("{ me { id } }", "", json!({}), Some(&phone)).await;
+    assert_eq!(gone.error_codes(), vec!["UNAUTHENTICATED"]);
+    // Again, or someone else's: not found.
+    let again = app
+        .op(
+            &sessions,
+            "EndSession",
+            json!({ "id": other["id"] }),
+            Some(&desk),
+        )
+        .await;
+    assert_eq!(
+        again.data()["endSession"]["userErrors"][0]["code"],
+        "NOT_FOUND"
+    );
+    let staff = app
+        .staff_login("staff", "staff-password-2024")
+        .await
+        .expect("staff");
+    let staff_session = app
+        .scalar("SELECT MAX(id) FROM sessions WHERE staff_id IS NOT NULL")
+        .await;
+    let res = app
+        .op(
+            &sessions,
+            "EndSession",
+            json!({ "id": staff_session.to_string() }),
+            Some(&desk),
+        )
+        .await;
+    assert_eq!(
+        res.data()["endSession"]["userErrors"][0]["code"],
+        "NOT_FOUND"
+    );
+    assert!(
+        app.op(
+            "{ support { auditLog(first: 1) { edges { node { id } } } } }",
+            "",
+            json!({}),
+            Some(&staff)
+        )
+        .await
+        .body["errors"]
+            .is_null()
+    );
+}
+
+#[tokio::test]
+async fn a_session_used_moments_ago_counts_as_used_then() {
+    let app = spawn_app_with(&[("PORTAL_SESSION_IDLE_MINUTES", "1")]).await;
+    let token = app.login_demo().await;
+    let fifty_seconds_ago = (chrono::Utc::now() - chrono::Duration::seconds(50)).to_rfc3339();
+    app.sql(&format!(
+        "UPDATE sessions SET last_seen_at = '{fifty_seconds_ago}'"
+    ))
+    .await;
+    let res = app
+        .op(
+            &crate::helpers::operations("sessions.graphql"),
+            "Sessions",
+            json!({}),
+            Some(&token),
+        )
+        .await;
+    let seen = res.data()["me"]["sessions"][0]["lastSeenAt"]
+        .as_str()
+        .expect("a time")
+        .to_string();
+    let seen = chrono::DateTime::parse_from_rfc3339(&seen).expect("rfc3339");
+    let lag = chrono::Utc::now().signed_duration_since(seen);
+    assert!(lag < chrono::Duration::seconds(5), "last seen {lag} ago");
 }
