@@ -26,23 +26,6 @@ fn login_code(body: &Value) -> String {
         .to_string()
 }
 
-/// Password hashes the service has computed, from `GET /metrics`.
-async fn hashes(app: &TestApp) -> u64 {
-    let text = app
-        .client
-        .get(format!("{}/metrics", app.metrics_base))
-        .send()
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("metrics");
-    text.lines()
-        .find_map(|l| l.strip_prefix("portal_password_hashes_total "))
-        .and_then(|n| n.trim().parse().ok())
-        .expect("hash counter")
-}
-
 #[tokio::test]
 async fn a_locked_login_id_costs_no_hash_and_its_refusals_count_against_the_address() {
     let app = spawn_app().await;
@@ -52,7 +35,7 @@ async fn a_locked_login_id_costs_no_hash_and_its_refusals_count_against_the_addr
             "INVALID_CREDENTIALS"
         );
     }
-    let before = hashes(&app).await;
+    let before = app.hashes().await;
     let flood: Vec<_> = (0..20)
         .map(|_| {
             let app = &app;
@@ -61,7 +44,7 @@ async fn a_locked_login_id_costs_no_hash_and_its_refusals_count_against_the_addr
         .collect();
     let codes = join_all(flood).await;
     assert!(codes.iter().all(|c| c == "ACCOUNT_LOCKED"), "{codes:?}");
-    assert_eq!(hashes(&app).await, before, "a locked ID was hashed");
+    assert_eq!(app.hashes().await, before, "a locked ID was hashed");
     // 5 failures and 20 refusals, all counted against the one address.
     assert_eq!(
         app.scalar("SELECT failures FROM throttles WHERE key = 'ip:login:127.0.0.1'")
@@ -234,16 +217,15 @@ async fn every_answer_refuses_sniffing_referrers_and_framing() {
 async fn secure_cookies_take_the_host_prefix_and_bring_hsts() {
     let app = spawn_app_with(&[("PORTAL_COOKIE_SECURE", "true")]).await;
     let res = app
-        .client
-        .post(app.url("/graphql"))
-        .json(&json!({
-            "query": operations("login-screen.graphql"),
-            "operationName": "Login",
-            "variables": { "loginId": "demo", "password": "demo-password-2024" },
-        }))
-        .send()
-        .await
-        .expect("sent");
+        .post_raw(
+            json!({
+                "query": operations("login-screen.graphql"),
+                "operationName": "Login",
+                "variables": { "loginId": "demo", "password": "demo-password-2024" },
+            }),
+            &[],
+        )
+        .await;
     assert!(header(&res, "strict-transport-security").is_some_and(|v| v.contains("max-age=")));
     let cookie = header(&res, "set-cookie").expect("a cookie").to_string();
     assert!(cookie.starts_with("__Host-portal_session="), "{cookie}");
@@ -283,16 +265,15 @@ async fn secure_cookies_take_the_host_prefix_and_bring_hsts() {
 async fn staff_get_a_cookie_of_their_own_that_ends_with_the_browser() {
     let app = spawn_app().await;
     let res = app
-        .client
-        .post(app.url("/graphql"))
-        .json(&json!({
-            "query": operations("support.graphql"),
-            "operationName": "StaffLogin",
-            "variables": { "loginId": "staff", "password": "staff-password-2024" },
-        }))
-        .send()
-        .await
-        .expect("sent");
+        .post_raw(
+            json!({
+                "query": operations("support.graphql"),
+                "operationName": "StaffLogin",
+                "variables": { "loginId": "staff", "password": "staff-password-2024" },
+            }),
+            &[],
+        )
+        .await;
     let cookie = header(&res, "set-cookie").expect("a cookie").to_string();
     assert!(cookie.starts_with("portal_staff_session="), "{cookie}");
     assert!(!cookie.contains("Max-Age"), "{cookie}");
@@ -487,7 +468,7 @@ async fn one_client_cannot_send_registration_mail_to_address_after_address() {
 async fn metrics_are_not_public_and_a_staff_only_schema_suggests_no_names() {
     let app = spawn_app_with(&[("PORTAL_INTROSPECTION", "staff")]).await;
     assert_eq!(app.get("/metrics", None).await.status().as_u16(), 404);
-    assert!(hashes(&app).await > 0, "served on the metrics port");
+    assert!(app.hashes().await > 0, "served on the metrics port");
     let token = app.login_demo().await;
     for document in [
         "{ me { displayNam } }",
@@ -511,16 +492,15 @@ async fn the_security_log_records_sign_ins_locks_and_session_ends_without_secret
     let app = spawn_app().await;
     let probe = "seclog-probe";
     let res = app
-        .client
-        .post(app.url("/graphql"))
-        .json(&json!({
-            "query": operations("login-screen.graphql"),
-            "operationName": "Login",
-            "variables": { "loginId": probe, "password": "hunter2-secret-pw" },
-        }))
-        .send()
-        .await
-        .expect("sent");
+        .post_raw(
+            json!({
+                "query": operations("login-screen.graphql"),
+                "operationName": "Login",
+                "variables": { "loginId": probe, "password": "hunter2-secret-pw" },
+            }),
+            &[],
+        )
+        .await;
     let request_id = header(&res, "x-request-id")
         .expect("a request id")
         .to_string();

@@ -244,17 +244,15 @@ async fn housekeeping_removes_ended_sessions_and_spent_links_only() {
 
 async fn login_as(app: &crate::helpers::TestApp, user_agent: &str) -> String {
     let res = app
-        .client
-        .post(app.url("/graphql"))
-        .header("user-agent", user_agent)
-        .json(&serde_json::json!({
-            "query": crate::helpers::operations("login-screen.graphql"),
-            "operationName": "Login",
-            "variables": { "loginId": "demo", "password": "demo-password-2024" },
-        }))
-        .send()
-        .await
-        .expect("sent");
+        .post_raw(
+            json!({
+                "query": operations("login-screen.graphql"),
+                "operationName": "Login",
+                "variables": { "loginId": "demo", "password": "demo-password-2024" },
+            }),
+            &[("user-agent", user_agent)],
+        )
+        .await;
     let body = crate::helpers::Gql::from_response(res).await;
     body.data()["login"]["session"]["token"]
         .as_str()

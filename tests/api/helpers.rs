@@ -495,8 +495,8 @@ impl TestApp {
         panic!("mail is still waiting in the outbox");
     }
 
-    /// SQL statements the service has sent so far, from `GET /metrics`.
-    pub async fn statements(&self) -> u64 {
+    /// A counter from `GET /metrics` (served on its own port).
+    pub async fn metric(&self, name: &str) -> u64 {
         let text = self
             .client
             .get(format!("{}/metrics", self.metrics_base))
@@ -507,9 +507,29 @@ impl TestApp {
             .await
             .expect("text");
         text.lines()
-            .find_map(|l| l.strip_prefix("portal_db_statements_total "))
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
             .and_then(|n| n.trim().parse().ok())
-            .expect("statement counter")
+            .unwrap_or_else(|| panic!("no {name} in /metrics"))
+    }
+
+    /// SQL statements the service has sent so far.
+    pub async fn statements(&self) -> u64 {
+        self.metric("portal_db_statements_total").await
+    }
+
+    /// Password hashes the service has computed so far.
+    pub async fn hashes(&self) -> u64 {
+        self.metric("portal_password_hashes_total").await
+    }
+
+    /// POSTs `body` as JSON with extra headers; the raw response, for
+    /// checking headers.
+    pub async fn post_raw(&self, body: Value, headers: &[(&str, &str)]) -> reqwest::Response {
+        let mut request = self.client.post(self.url("/graphql")).json(&body);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send().await.expect("request sent")
     }
 }
 

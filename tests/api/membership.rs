@@ -960,27 +960,11 @@ async fn one_client_address_is_rate_limited_across_many_login_ids() {
     assert_eq!(app.scalar("SELECT COUNT(*) FROM sessions").await, 0);
 }
 
-async fn hashes_so_far(app: &TestApp) -> u64 {
-    let text = app
-        .client
-        .get(format!("{}/metrics", app.metrics_base))
-        .send()
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
-    text.lines()
-        .find_map(|l| l.strip_prefix("portal_password_hashes_total "))
-        .and_then(|n| n.trim().parse().ok())
-        .expect("hash counter")
-}
-
 #[tokio::test]
 async fn one_registration_link_cannot_probe_login_ids_or_guess_numbers() {
     let app = spawn_app().await;
     let token = registration_token(&app, "prober@example.jp").await;
-    let before = hashes_so_far(&app).await;
+    let before = app.hashes().await;
     for attempt in 0..5 {
         // Taken IDs in any case, and a number with no free location.
         let input = if attempt % 2 == 0 {
@@ -996,7 +980,7 @@ async fn one_registration_link_cannot_probe_login_ids_or_guess_numbers() {
         };
         assert_eq!(codes(&res.data()["completeRegistration"]), vec![expected]);
     }
-    assert_eq!(hashes_so_far(&app).await, before, "refusals cost no hash");
+    assert_eq!(app.hashes().await, before, "refusals cost no hash");
     // The fifth failure spent the link: even a good completion is refused.
     let res = complete(&app, completion(&token, "prober01", FREE_NUMBER)).await;
     assert_eq!(
@@ -1014,7 +998,7 @@ async fn one_registration_link_cannot_probe_login_ids_or_guess_numbers() {
 async fn aliased_completions_in_one_request_run_none() {
     let app = spawn_app().await;
     let token = registration_token(&app, "aliases@example.jp").await;
-    let before = hashes_so_far(&app).await;
+    let before = app.hashes().await;
     let document = "mutation($a: CompleteRegistrationInput!, $b: CompleteRegistrationInput!) { a: completeRegistration(input: $a) { userErrors { code } } b: completeRegistration(input: $b) { userErrors { code } } }";
     let res = app
         .op(
@@ -1029,7 +1013,7 @@ async fn aliased_completions_in_one_request_run_none() {
         .await;
     assert!(res.body.get("data").is_none(), "{}", res.body);
     assert_eq!(res.error_codes(), vec!["BAD_REQUEST"]);
-    assert_eq!(hashes_so_far(&app).await, before);
+    assert_eq!(app.hashes().await, before);
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM members WHERE login_id LIKE 'alias%'")
             .await,
