@@ -4,7 +4,9 @@
 //! short-lived.
 
 use chrono::{DateTime, Duration, Utc};
-use entity::{email_change, mail_outbox, password_reset, registration, session, throttle};
+use entity::{
+    email_change, mail_outbox, password_reset, registration, session, sign_in_link, throttle,
+};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter};
 
 use crate::error::AppResult;
@@ -22,6 +24,7 @@ pub struct Purged {
     pub registrations: u64,
     pub email_changes: u64,
     pub password_resets: u64,
+    pub sign_in_links: u64,
     pub throttles: u64,
     pub mails: u64,
 }
@@ -55,6 +58,11 @@ pub async fn purge(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<Pur
         .exec(db)
         .await?
         .rows_affected;
+    let sign_in_links = sign_in_link::Entity::delete_many()
+        .filter(sign_in_link::Column::ExpiresAt.lt(day_ago))
+        .exec(db)
+        .await?
+        .rows_affected;
     let throttles = throttle::Entity::delete_many()
         .filter(throttle::Column::UpdatedAt.lt(day_ago))
         .filter(
@@ -75,6 +83,7 @@ pub async fn purge(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<Pur
         registrations,
         email_changes,
         password_resets,
+        sign_in_links,
         throttles,
         mails,
     })

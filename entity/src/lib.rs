@@ -20,6 +20,7 @@ pub mod registration;
 pub mod secret_question;
 pub mod service_location;
 pub mod session;
+pub mod sign_in_link;
 pub mod staff;
 pub mod throttle;
 pub mod types;

@@ -6,6 +6,7 @@ mod m20261124_000001_create_portal_tables;
 mod m20261201_000001_unique_member_email;
 mod m20261201_000002_create_password_resets;
 mod m20261201_000003_add_session_origin;
+mod m20261201_000004_create_sign_in_links;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_unique_member_email::Migration),
             Box::new(m20261201_000002_create_password_resets::Migration),
             Box::new(m20261201_000003_add_session_origin::Migration),
+            Box::new(m20261201_000004_create_sign_in_links::Migration),
         ]
     }
 }

@@ -102,6 +102,29 @@ pub fn password_reset_confirm(
     )
 }
 
+pub fn sign_in_locked(
+    to: &str,
+    display_name: &str,
+    link: &str,
+    locked_until: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> OutgoingMail {
+    mail(
+        to,
+        "ログインの一時停止のお知らせ",
+        format!(
+            "{display_name} 様\n\nお客さまのログインIDで、パスワードの誤りが続いたため、\
+             {} までログインを停止しました。\n\n\
+             ご本人がログインする場合は、次のリンクを開き、パスワードを入力してください。\
+             停止中でもログインできます（1回限り、{} まで有効）。\n{link}\n\n\
+             お心当たりのない場合は、どなたかがログインを試みた可能性があります。\
+             パスワードは知られていません。念のためパスワードの変更をおすすめします。",
+            tokyo(locked_until),
+            tokyo(expires_at)
+        ),
+    )
+}
+
 pub fn recovery_locked(to: &str, display_name: &str, until: DateTime<Utc>) -> OutgoingMail {
     mail(
         to,

@@ -1,7 +1,11 @@
 //! Reading a member's account and service locations.
 
 use entity::{member, secret_question, service_location};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+};
+
+use crate::config::Config;
 
 use crate::error::{AppError, AppResult};
 
@@ -43,4 +47,28 @@ pub async fn secret_question(
     id: i32,
 ) -> AppResult<Option<secret_question::Model>> {
     Ok(secret_question::Entity::find_by_id(id).one(db).await?)
+}
+
+/// Mails `member` the one-time link past a sign-in lock that just began
+/// (see `auth::service::sign_in_with_link`), in one transaction.
+pub async fn mail_sign_in_link(
+    db: &DatabaseConnection,
+    config: &Config,
+    member: &member::Model,
+    locked_until: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
+    let Some(email) = &member.email else {
+        return Ok(());
+    };
+    let txn = crate::db::write_txn(db).await?;
+    let (token, expires_at) = crate::auth::service::new_sign_in_link(&txn, member).await?;
+    let link = format!("{}/unlock?token={token}", config.public_url);
+    crate::mail::enqueue(
+        &txn,
+        super::mails::sign_in_locked(email, &member.display_name, &link, locked_until, expires_at),
+        None,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
 }

@@ -5,7 +5,7 @@ use chrono::Utc;
 use entity::types::MemberStatus;
 use entity::{
     email_change, mail_outbox, member, notice, notice_read, password_reset, registration,
-    service_location, session,
+    service_location, session, sign_in_link,
 };
 use sea_orm::ConnectionTrait as _;
 use sea_orm::sea_query::Expr;
@@ -75,6 +75,10 @@ pub async fn withdraw(
         .await?;
     password_reset::Entity::delete_many()
         .filter(password_reset::Column::MemberId.eq(member.id))
+        .exec(&txn)
+        .await?;
+    sign_in_link::Entity::delete_many()
+        .filter(sign_in_link::Column::MemberId.eq(member.id))
         .exec(&txn)
         .await?;
     email_change::Entity::delete_many()

@@ -86,6 +86,30 @@ pub fn describe_device(user_agent: Option<&str>) -> String {
     }
 }
 
+/// A signed-in member's answer: the session, its cookie, the member.
+fn signed_in(
+    ctx: &Context<'_>,
+    member: entity::member::Model,
+    session: session::NewSession,
+) -> LoginPayload {
+    ctx.append_http_header(
+        "Set-Cookie",
+        session::cookie(ctx.config(), session::CookieKind::Member, &session),
+    );
+    LoginPayload {
+        session: Some(session.into()),
+        customer: Some(Customer::from(member)),
+        user_errors: vec![],
+    }
+}
+
+#[derive(InputObject)]
+pub struct UnlockSignInInput {
+    /// From the mail sent when the login ID locked.
+    pub token: String,
+    pub password: String,
+}
+
 #[derive(InputObject)]
 pub struct LoginInput {
     pub login_id: String,
@@ -125,9 +149,19 @@ impl AuthMutation {
         let (success, detail) = match &outcome {
             LoginOutcome::SignedIn { .. } => (true, ""),
             LoginOutcome::Locked { .. } => (false, "locked"),
+            LoginOutcome::LockedByThisFailure { .. } => (false, "locked_now"),
             LoginOutcome::InvalidCredentials => (false, "invalid_credentials"),
         };
-        let event = if detail == "locked" {
+        if let LoginOutcome::LockedByThisFailure {
+            account: Some(member),
+            until,
+        } = &outcome
+        {
+            crate::accounts::service::mail_sign_in_link(ctx.db(), ctx.config(), member, *until)
+                .await?;
+            ctx.wake_mail();
+        }
+        let event = if detail.starts_with("locked") {
             Event::SignInLocked
         } else {
             Event::SignIn
@@ -143,17 +177,7 @@ impl AuthMutation {
             LoginOutcome::SignedIn {
                 account: member,
                 session,
-            } => {
-                ctx.append_http_header(
-                    "Set-Cookie",
-                    session::cookie(ctx.config(), session::CookieKind::Member, &session),
-                );
-                LoginPayload {
-                    session: Some(session.into()),
-                    customer: Some(Customer::from(member)),
-                    user_errors: vec![],
-                }
-            }
+            } => signed_in(ctx, member, session),
             LoginOutcome::Locked { until } => {
                 let at = scalars::to_tokyo_rfc3339(until);
                 LoginPayload {
@@ -169,14 +193,59 @@ impl AuthMutation {
                     ..Default::default()
                 }
             }
-            LoginOutcome::InvalidCredentials => LoginPayload {
-                user_errors: vec![UserError::new(
-                    None,
-                    "INVALID_CREDENTIALS",
-                    "ログインIDまたはパスワードが正しくありません。",
-                )],
-                ..Default::default()
-            },
+            LoginOutcome::InvalidCredentials | LoginOutcome::LockedByThisFailure { .. } => {
+                LoginPayload {
+                    user_errors: vec![UserError::new(
+                        None,
+                        "INVALID_CREDENTIALS",
+                        "ログインIDまたはパスワードが正しくありません。",
+                    )],
+                    ..Default::default()
+                }
+            }
+        })
+    }
+
+    /// Signs in past a lock on the login ID, with the one-time link mailed
+    /// when it locked and the password (`playground/operations/unlock.graphql`).
+    async fn unlock_sign_in(
+        &self,
+        ctx: &Context<'_>,
+        input: UnlockSignInInput,
+    ) -> GqlResult<LoginPayload> {
+        ctx.config().service_hours.ensure_open(Utc::now())?;
+        let outcome = service::sign_in_with_link(
+            ctx.db(),
+            ctx.config(),
+            ctx.hasher(),
+            &super::origin(ctx),
+            &super::client_address(ctx),
+            &input.token,
+            &input.password,
+        )
+        .await?;
+        Ok(match outcome {
+            LoginOutcome::SignedIn { account, session } => {
+                super::security_log(
+                    ctx,
+                    Event::Unlock,
+                    true,
+                    Subject::Member(account.id),
+                    "mailed_link",
+                );
+                signed_in(ctx, account, session)
+            }
+            _ => {
+                super::security_log(ctx, Event::Unlock, false, Subject::Unknown, "mailed_link");
+                LoginPayload {
+                    user_errors: vec![UserError::new(
+                        None,
+                        "INVALID_CREDENTIALS",
+                        "リンクが無効か、パスワードが正しくありません。",
+                    )],
+                    ..Default::default()
+                }
+            }
         })
     }
 

@@ -2,8 +2,12 @@
 
 use chrono::{DateTime, Utc};
 use entity::types::MemberStatus;
-use entity::{member, staff};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use entity::{member, sign_in_link, staff};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set,
+};
 use unicode_normalization::UnicodeNormalization as _;
 
 use super::password::Hasher;
@@ -21,6 +25,13 @@ pub enum LoginOutcome<T> {
     },
     /// Unknown login ID or wrong password: told apart by nothing.
     InvalidCredentials,
+    /// The same, and this failure locked the ID: the client is told only
+    /// `InvalidCredentials`; the account, if there is one, can be mailed a
+    /// way past the lock.
+    LockedByThisFailure {
+        account: Option<T>,
+        until: DateTime<Utc>,
+    },
     /// Too many failures in a row; says nothing of this attempt's password.
     Locked {
         until: DateTime<Utc>,
@@ -30,7 +41,7 @@ pub enum LoginOutcome<T> {
 /// A password check under the attempt limits.
 enum Checked {
     Matched,
-    Wrong,
+    Wrong { locked_now: Option<DateTime<Utc>> },
     Locked(DateTime<Utc>),
 }
 
@@ -56,8 +67,8 @@ async fn check(
         throttle::forgive(db, address_key).await?;
         return Ok(Checked::Matched);
     }
-    throttle::record_failure(db, key, throttle::LOGIN).await?;
-    Ok(Checked::Wrong)
+    let locked_now = throttle::record_failure_locking(db, key, throttle::LOGIN).await?;
+    Ok(Checked::Wrong { locked_now })
 }
 
 /// Counts a sign-in attempt against the client's address before any work,
@@ -109,8 +120,92 @@ pub async fn login(
             let session = session::create(db, config, origin, Some(account.id), None).await?;
             Ok(LoginOutcome::SignedIn { account, session })
         }
+        (
+            Checked::Wrong {
+                locked_now: Some(until),
+            },
+            account,
+        ) => Ok(LoginOutcome::LockedByThisFailure { account, until }),
         _ => Ok(LoginOutcome::InvalidCredentials),
     }
+}
+
+/// Signs a member in past a lock on their login ID with the one-time link
+/// mailed when it locked and their password: the link proves the mailbox,
+/// so an attacker who keeps the ID locked cannot keep its member out. The
+/// link is spent and the lock lifted only when the password is right.
+pub async fn sign_in_with_link(
+    db: &DatabaseConnection,
+    config: &Config,
+    hasher: &Hasher,
+    origin: &session::Origin,
+    client: &str,
+    token: &str,
+    password: &str,
+) -> AppResult<LoginOutcome<member::Model>> {
+    let address_key = Key::address("login", client);
+    admit(db, config, &address_key).await?;
+    let now = Utc::now();
+    let link = sign_in_link::Entity::find()
+        .filter(sign_in_link::Column::TokenHash.eq(session::hash_token(token.trim())))
+        .filter(sign_in_link::Column::UsedAt.is_null())
+        .filter(sign_in_link::Column::ExpiresAt.gt(now))
+        .one(db)
+        .await?;
+    let account = match &link {
+        Some(link) => {
+            member::Entity::find_by_id(link.member_id)
+                .filter(member::Column::Status.eq(MemberStatus::Active))
+                .one(db)
+                .await?
+        }
+        None => None,
+    };
+    let stored = account.as_ref().and_then(|m| m.password_hash.clone());
+    let matched = hasher.verify(normalise_password(password), stored).await?;
+    let (Some(link), Some(account), true) = (link, account, matched) else {
+        return Ok(LoginOutcome::InvalidCredentials);
+    };
+    let txn = crate::db::write_txn(db).await?;
+    let spent = sign_in_link::Entity::update_many()
+        .col_expr(sign_in_link::Column::UsedAt, Expr::value(now))
+        .filter(sign_in_link::Column::Id.eq(link.id))
+        .filter(sign_in_link::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if spent.rows_affected != 1 {
+        txn.rollback().await?;
+        return Ok(LoginOutcome::InvalidCredentials);
+    }
+    if let Some(login_id) = &account.login_id {
+        throttle::clear(&txn, &Key::login(login_id)).await?;
+    }
+    throttle::forgive(&txn, &address_key).await?;
+    let session = session::create(&txn, config, origin, Some(account.id), None).await?;
+    txn.commit().await?;
+    Ok(LoginOutcome::SignedIn { account, session })
+}
+
+/// Makes the one-time sign-in link mailed when `member`'s login ID locks;
+/// returns its token (an hour, once; only its hash is kept).
+pub async fn new_sign_in_link(
+    db: &impl ConnectionTrait,
+    member: &member::Model,
+) -> AppResult<(String, DateTime<Utc>)> {
+    let token = session::new_token();
+    let now = Utc::now();
+    let expires_at = now + chrono::Duration::hours(1);
+    sign_in_link::ActiveModel {
+        token_hash: Set(session::hash_token(&token)),
+        member_id: Set(member.id),
+        created_at: Set(now),
+        expires_at: Set(expires_at),
+        used_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok((token, expires_at))
 }
 
 /// Checks a staff account's login ID and password (disabled accounts never
@@ -143,6 +238,12 @@ pub async fn staff_login(
             let session = session::create(db, config, origin, None, Some(account.id)).await?;
             Ok(LoginOutcome::SignedIn { account, session })
         }
+        (
+            Checked::Wrong {
+                locked_now: Some(until),
+            },
+            account,
+        ) => Ok(LoginOutcome::LockedByThisFailure { account, until }),
         _ => Ok(LoginOutcome::InvalidCredentials),
     }
 }

@@ -143,6 +143,21 @@ pub async fn record_failure(
     Ok(count(db, key, policy).await?.1)
 }
 
+/// [`record_failure`], returning the lock's end only when this failure is
+/// the one that locked the key (not one that extends a lock).
+pub async fn record_failure_locking(
+    db: &impl ConnectionTrait,
+    key: &Key,
+    policy: Policy,
+) -> AppResult<Option<DateTime<Utc>>> {
+    let (failures, lock) = count(db, key, policy).await?;
+    let first = match policy {
+        Policy::Consecutive { after, .. } => failures == after,
+        Policy::Window { limit, .. } => failures == limit,
+    };
+    Ok(lock.filter(|_| first))
+}
+
 /// Adds one to `key`'s count: the new count and the lock it brings.
 async fn count(
     db: &impl ConnectionTrait,

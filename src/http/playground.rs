@@ -41,6 +41,10 @@ pub const OPERATIONS: &[(&str, &str)] = &[
         include_str!("../../playground/operations/password-reset.graphql"),
     ),
     (
+        "unlock.graphql",
+        include_str!("../../playground/operations/unlock.graphql"),
+    ),
+    (
         "dashboard.graphql",
         include_str!("../../playground/operations/dashboard.graphql"),
     ),

@@ -326,6 +326,7 @@ impl SupportMutation {
         let (success, detail) = match &outcome {
             LoginOutcome::SignedIn { .. } => (true, ""),
             LoginOutcome::Locked { .. } => (false, "locked"),
+            LoginOutcome::LockedByThisFailure { .. } => (false, "locked_now"),
             LoginOutcome::InvalidCredentials => (false, "invalid_credentials"),
         };
         auth::security_log(
@@ -350,14 +351,16 @@ impl SupportMutation {
                     user_errors: vec![],
                 }
             }
-            LoginOutcome::InvalidCredentials => StaffLoginPayload {
-                session: None,
-                user_errors: vec![UserError::new(
-                    None,
-                    "INVALID_CREDENTIALS",
-                    "ログインIDまたはパスワードが正しくありません。",
-                )],
-            },
+            LoginOutcome::InvalidCredentials | LoginOutcome::LockedByThisFailure { .. } => {
+                StaffLoginPayload {
+                    session: None,
+                    user_errors: vec![UserError::new(
+                        None,
+                        "INVALID_CREDENTIALS",
+                        "ログインIDまたはパスワードが正しくありません。",
+                    )],
+                }
+            }
             LoginOutcome::Locked { .. } => StaffLoginPayload {
                 session: None,
                 user_errors: vec![UserError::new(

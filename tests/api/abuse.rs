@@ -544,3 +544,59 @@ async fn the_security_log_records_sign_ins_locks_and_session_ends_without_secret
     );
     assert!(!all.contains(&token), "a session token reached the log");
 }
+
+#[tokio::test]
+async fn a_member_locked_out_by_an_attacker_signs_in_with_the_mailed_link() {
+    let app = spawn_app().await;
+    for _ in 0..8 {
+        login(&app, "demo", "attacker-guess-1").await;
+    }
+    assert_eq!(
+        login_code(&login(&app, "demo", "demo-password-2024").await),
+        "ACCOUNT_LOCKED"
+    );
+    let mail = app
+        .wait_for_mail("demo@example.jp", "ログインの一時停止")
+        .await;
+    app.wait_until_outbox_is_empty().await;
+    let lock_mails = app
+        .mails()
+        .iter()
+        .filter(|m| m.subject.contains("ログインの一時停止"))
+        .count();
+    assert_eq!(lock_mails, 1, "one mail per lock, not per failure");
+    let token = mail.link_param("token");
+    let unlock = |password: &'static str| {
+        let app = &app;
+        let token = token.clone();
+        async move {
+            app.op(
+                &operations("unlock.graphql"),
+                "UnlockSignIn",
+                json!({ "token": token, "password": password }),
+                None,
+            )
+            .await
+            .body
+        }
+    };
+    // The attacker keeps at it; a wrong password with the link spends nothing.
+    login(&app, "demo", "attacker-guess-2").await;
+    let wrong = unlock("attacker-guess-3").await;
+    assert_eq!(
+        wrong["data"]["unlockSignIn"]["userErrors"][0]["code"],
+        "INVALID_CREDENTIALS"
+    );
+    let signed_in = unlock("demo-password-2024").await;
+    let session = signed_in["data"]["unlockSignIn"]["session"]["token"]
+        .as_str()
+        .expect("signed in past the lock")
+        .to_string();
+    let me = app
+        .op("{ me { loginId } }", "", json!({}), Some(&session))
+        .await;
+    assert_eq!(me.data()["me"]["loginId"], "demo");
+    // Once only.
+    let again = unlock("demo-password-2024").await;
+    assert!(again["data"]["unlockSignIn"]["session"].is_null());
+}

@@ -413,6 +413,7 @@ fn included(directives: &apollo_compiler::executable::DirectiveList, variables: 
 /// Mutations that compute a password or secret-answer hash.
 const HASHING_MUTATIONS: &[&str] = &[
     "login",
+    "unlockSignIn",
     "staffLogin",
     "completeRegistration",
     "recoverLoginId",
