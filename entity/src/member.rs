@@ -21,6 +21,8 @@ pub struct Model {
     pub secret_answer_norm_version: i16,
     pub notify_bill_issued: bool,
     pub notify_notice_published: bool,
+    /// A mail on each sign-in from a device not seen before.
+    pub notify_new_device: bool,
     pub status: MemberStatus,
     pub registered_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

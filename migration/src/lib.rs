@@ -7,6 +7,7 @@ mod m20261201_000001_unique_member_email;
 mod m20261201_000002_create_password_resets;
 mod m20261201_000003_add_session_origin;
 mod m20261201_000004_create_sign_in_links;
+mod m20261201_000005_add_new_device_setting;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000002_create_password_resets::Migration),
             Box::new(m20261201_000003_add_session_origin::Migration),
             Box::new(m20261201_000004_create_sign_in_links::Migration),
+            Box::new(m20261201_000005_add_new_device_setting::Migration),
         ]
     }
 }

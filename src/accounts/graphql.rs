@@ -31,6 +31,8 @@ pub struct NotificationSettings {
     pub bill_issued: bool,
     /// A mail when the bureau publishes a notice.
     pub notice_published: bool,
+    /// A mail on each sign-in from a device not used before.
+    pub new_device: bool,
 }
 
 impl NotificationSettings {
@@ -38,6 +40,7 @@ impl NotificationSettings {
         Self {
             bill_issued: member.notify_bill_issued,
             notice_published: member.notify_notice_published,
+            new_device: member.notify_new_device,
         }
     }
 }

@@ -125,6 +125,24 @@ pub fn sign_in_locked(
     )
 }
 
+pub fn new_device_sign_in(
+    to: &str,
+    display_name: &str,
+    device: &str,
+    address: &str,
+) -> OutgoingMail {
+    mail(
+        to,
+        "新しい端末からのログインのお知らせ",
+        format!(
+            "{display_name} 様\n\nこれまでと異なる端末からログインがありました。\n\
+             端末: {device}\n接続元: {address}\n\n\
+             お心当たりのない場合は、ログイン中の端末の一覧からその端末を終了し、\
+             パスワードを変更してください。"
+        ),
+    )
+}
+
 pub fn recovery_locked(to: &str, display_name: &str, until: DateTime<Utc>) -> OutgoingMail {
     mail(
         to,

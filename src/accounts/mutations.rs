@@ -25,6 +25,9 @@ pub struct RequestRegistrationInput {
 pub struct NotificationSettingsInput {
     pub bill_issued: bool,
     pub notice_published: bool,
+    /// A mail on each sign-in from a device not used before; unchanged
+    /// when absent (off for new members).
+    pub new_device: Option<bool>,
 }
 
 #[derive(InputObject)]
@@ -239,6 +242,7 @@ impl AccountMutation {
             .unwrap_or(NotificationSettingsInput {
                 bill_issued: true,
                 notice_published: true,
+                new_device: None,
             });
         let result = registration::complete(
             ctx.db(),
@@ -256,6 +260,7 @@ impl AccountMutation {
                 secret_answer: input.secret_answer,
                 notify_bill_issued: notify.bill_issued,
                 notify_notice_published: notify.notice_published,
+                notify_new_device: notify.new_device.unwrap_or(false),
             },
         )
         .await?;
@@ -484,6 +489,7 @@ impl AccountMutation {
             who,
             input.bill_issued,
             input.notice_published,
+            input.new_device,
         )
         .await?;
         Ok(UpdateNotificationSettingsPayload {

@@ -109,6 +109,7 @@ pub struct Completion {
     pub secret_answer: String,
     pub notify_bill_issued: bool,
     pub notify_notice_published: bool,
+    pub notify_new_device: bool,
 }
 
 /// A new member, signed in.
@@ -256,6 +257,7 @@ pub async fn complete(
         secret_answer_norm_version: Set(SECRET_ANSWER_NORMALISATION),
         notify_bill_issued: Set(input.notify_bill_issued),
         notify_notice_published: Set(input.notify_notice_published),
+        notify_new_device: Set(input.notify_new_device),
         status: Set(MemberStatus::Active),
         registered_at: Set(now),
         updated_at: Set(now),

@@ -49,6 +49,35 @@ pub async fn secret_question(
     Ok(secret_question::Entity::find_by_id(id).one(db).await?)
 }
 
+/// After a sign-in: mails a member who opted in when the device is one
+/// they have not signed in from before.
+pub async fn mail_if_new_device(
+    db: &DatabaseConnection,
+    member: &member::Model,
+    origin: &crate::auth::session::Origin,
+) -> AppResult<bool> {
+    let Some(email) = member.email.as_deref().filter(|_| member.notify_new_device) else {
+        return Ok(false);
+    };
+    let user_agent = origin.user_agent.as_deref();
+    if crate::auth::session::device_seen_before(db, member.id, user_agent).await? {
+        return Ok(false);
+    }
+    let device = crate::auth::session::describe_device(user_agent);
+    crate::mail::enqueue(
+        db,
+        super::mails::new_device_sign_in(
+            email,
+            &member.display_name,
+            &device,
+            origin.client_address.as_deref().unwrap_or(""),
+        ),
+        None,
+    )
+    .await?;
+    Ok(true)
+}
+
 /// Mails `member` the one-time link past a sign-in lock that just began
 /// (see `auth::service::sign_in_with_link`), in one transaction.
 pub async fn mail_sign_in_link(

@@ -306,8 +306,13 @@ pub async fn update_notifications(
     who: MemberId,
     bill_issued: bool,
     notice_published: bool,
+    new_device: Option<bool>,
 ) -> AppResult<member::Model> {
-    member::Entity::update_many()
+    let mut update = member::Entity::update_many();
+    if let Some(new_device) = new_device {
+        update = update.col_expr(member::Column::NotifyNewDevice, Expr::value(new_device));
+    }
+    update
         .col_expr(member::Column::NotifyBillIssued, Expr::value(bill_issued))
         .col_expr(
             member::Column::NotifyNoticePublished,

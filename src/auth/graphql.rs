@@ -39,7 +39,7 @@ impl SignedInSession {
     }
     /// The device and browser, as its User-Agent tells.
     async fn device(&self) -> String {
-        describe_device(self.row.user_agent.as_deref())
+        session::describe_device(self.row.user_agent.as_deref())
     }
     async fn signed_in_at(&self) -> scalars::DateTime {
         scalars::DateTime(self.row.created_at)
@@ -54,35 +54,6 @@ impl SignedInSession {
     /// The session this request uses.
     async fn current(&self) -> bool {
         self.current
-    }
-}
-
-/// "iPhone · Safari" from a User-Agent; what cannot be told is 不明.
-pub fn describe_device(user_agent: Option<&str>) -> String {
-    let ua = user_agent.unwrap_or("");
-    let system = [
-        ("iPhone", "iPhone"),
-        ("iPad", "iPad"),
-        ("Android", "Android"),
-        ("Windows", "Windows"),
-        ("Mac OS X", "Mac"),
-        ("Linux", "Linux"),
-    ]
-    .into_iter()
-    .find(|(needle, _)| ua.contains(needle))
-    .map_or("不明な端末", |(_, name)| name);
-    let browser = [
-        ("Edg/", "Edge"),
-        ("Firefox/", "Firefox"),
-        ("Chrome/", "Chrome"),
-        ("Safari/", "Safari"),
-    ]
-    .into_iter()
-    .find(|(needle, _)| ua.contains(needle))
-    .map(|(_, name)| name);
-    match browser {
-        Some(browser) => format!("{system} · {browser}"),
-        None => system.to_string(),
     }
 }
 
@@ -159,6 +130,12 @@ impl AuthMutation {
         {
             crate::accounts::service::mail_sign_in_link(ctx.db(), ctx.config(), member, *until)
                 .await?;
+            ctx.wake_mail();
+        }
+        if let LoginOutcome::SignedIn { account, .. } = &outcome
+            && crate::accounts::service::mail_if_new_device(ctx.db(), account, &super::origin(ctx))
+                .await?
+        {
             ctx.wake_mail();
         }
         let event = if detail.starts_with("locked") {

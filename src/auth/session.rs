@@ -131,6 +131,35 @@ pub async fn resolve(
     Ok(Some(principal))
 }
 
+/// "iPhone · Safari" from a User-Agent; what cannot be told is 不明.
+pub fn describe_device(user_agent: Option<&str>) -> String {
+    let ua = user_agent.unwrap_or("");
+    let system = [
+        ("iPhone", "iPhone"),
+        ("iPad", "iPad"),
+        ("Android", "Android"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "Mac"),
+        ("Linux", "Linux"),
+    ]
+    .into_iter()
+    .find(|(needle, _)| ua.contains(needle))
+    .map_or("不明な端末", |(_, name)| name);
+    let browser = [
+        ("Edg/", "Edge"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+    ]
+    .into_iter()
+    .find(|(needle, _)| ua.contains(needle))
+    .map(|(_, name)| name);
+    match browser {
+        Some(browser) => format!("{system} · {browser}"),
+        None => system.to_string(),
+    }
+}
+
 /// A member's live sessions, most recently used first.
 pub async fn live_sessions_of(
     db: &impl ConnectionTrait,
@@ -164,6 +193,25 @@ pub async fn end_member_session(
         .exec(db)
         .await?;
     Ok(ended.rows_affected == 1)
+}
+
+/// Whether `member_id` signed in from a device described like `user_agent`
+/// before its newest session (the one just started).
+pub async fn device_seen_before(
+    db: &impl ConnectionTrait,
+    member_id: i64,
+    user_agent: Option<&str>,
+) -> AppResult<bool> {
+    let device = describe_device(user_agent);
+    let earlier = session::Entity::find()
+        .filter(session::Column::MemberId.eq(member_id))
+        .order_by_desc(session::Column::Id)
+        .all(db)
+        .await?;
+    Ok(earlier
+        .iter()
+        .skip(1)
+        .any(|s| describe_device(s.user_agent.as_deref()) == device))
 }
 
 /// Ends one session.

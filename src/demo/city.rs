@@ -246,6 +246,7 @@ pub fn build(count: usize, today: NaiveDate, now: DateTime<Utc>, hashes: [String
         secret_answer_norm_version: Set(1),
         notify_bill_issued: Set(true),
         notify_notice_published: Set(false),
+        notify_new_device: Set(false),
         status: Set(MemberStatus::Active),
         registered_at: Set(registered_at),
         updated_at: Set(registered_at),

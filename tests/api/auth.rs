@@ -367,3 +367,37 @@ async fn a_session_used_moments_ago_counts_as_used_then() {
     let lag = chrono::Utc::now().signed_duration_since(seen);
     assert!(lag < chrono::Duration::seconds(5), "last seen {lag} ago");
 }
+
+#[tokio::test]
+async fn a_member_who_opts_in_is_mailed_on_a_sign_in_from_a_new_device_only() {
+    let app = spawn_app().await;
+    let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Version/17.0 Mobile/15E148 Safari/604.1";
+    let windows = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0 Safari/537.36";
+    let first = login_as(&app, iphone).await;
+    let res = app
+        .op(
+            &operations("sessions.graphql"),
+            "NewDeviceMail",
+            json!({ "billIssued": true, "noticePublished": true, "newDevice": true }),
+            Some(&first),
+        )
+        .await;
+    assert_eq!(
+        res.data()["updateNotificationSettings"]["notificationSettings"]["newDevice"],
+        true
+    );
+    login_as(&app, iphone).await;
+    login_as(&app, windows).await;
+    app.wait_until_outbox_is_empty().await;
+    let mails: Vec<_> = app
+        .mails()
+        .into_iter()
+        .filter(|m| m.subject.contains("新しい端末からのログイン"))
+        .collect();
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    assert!(
+        mails[0].body.contains("Windows · Chrome"),
+        "{}",
+        mails[0].body
+    );
+}
