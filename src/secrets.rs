@@ -18,6 +18,8 @@ pub struct Secrets {
     decoy_key: Vec<u8>,
     /// Signs document download links (keyed once, cloned per use).
     link_mac: Hmac<Sha256>,
+    /// Keys the identifiers of attempt counters.
+    throttle_key: Vec<u8>,
 }
 
 impl std::fmt::Debug for Secrets {
@@ -33,7 +35,13 @@ impl Secrets {
             decoy_key: load_or_create(db, "decoy_question").await?,
             link_mac: Hmac::new_from_slice(&load_or_create(db, "document_links").await?)
                 .map_err(|e| AppError::internal(std::io::Error::other(e.to_string())))?,
+            throttle_key: load_or_create(db, "throttle_keys").await?,
         })
+    }
+
+    /// The keyring attempt counters key identifiers with.
+    pub fn keyring(&self) -> crate::auth::throttle::Keyring {
+        crate::auth::throttle::Keyring::new(&self.throttle_key)
     }
 
     /// A keyed hash of `value` for choosing decoys: stable for a value,

@@ -61,8 +61,8 @@ impl Application {
         {
             tracing::info!(?summary, "filled the empty database with the demo city");
         }
-        let hasher = Hasher::new(config.hash_concurrency).await?;
         let secrets = Secrets::load(&db).await?;
+        let hasher = Hasher::new(config.hash_concurrency, secrets.keyring()).await?;
         let mail = MailWorker::new(db.clone(), &config)?;
         let listener =
             TcpListener::bind(config.listen)

@@ -212,6 +212,7 @@ impl AccountMutation {
         let result = registration::request(
             ctx.db(),
             ctx.config(),
+            ctx.hasher().keyring(),
             &auth::client_address(ctx),
             &input.email,
             input.agree_to_terms,
@@ -366,7 +367,9 @@ impl AccountMutation {
         input: CompletePasswordResetInput,
     ) -> GqlResult<SuccessPayload> {
         ctx.config().service_hours.ensure_open(Utc::now())?;
-        let result = recovery::complete_password_reset(ctx.db(), &input.token).await?;
+        let result =
+            recovery::complete_password_reset(ctx.db(), ctx.hasher().keyring(), &input.token)
+                .await?;
         auth::security_log(
             ctx,
             Event::PasswordReset,

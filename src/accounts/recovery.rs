@@ -131,7 +131,7 @@ async fn verify(
             )]));
         }
     };
-    let key = Key::recovery(number.as_str());
+    let key = hasher.keyring().recovery(number.as_str());
     let member = member_by_number(db, &number).await?;
     let stored = member.as_ref().and_then(|m| m.secret_answer_hash.clone());
     let answer = normalise_secret_answer(raw_answer);
@@ -295,6 +295,7 @@ pub async fn reset_password(
 /// ends and the member is told. It does not sign in.
 pub async fn complete_password_reset(
     db: &DatabaseConnection,
+    keyring: &throttle::Keyring,
     token: &str,
 ) -> AppResult<Result<(), Vec<UserError>>> {
     let invalid = || {
@@ -333,7 +334,8 @@ pub async fn complete_password_reset(
         .email
         .as_deref()
         .map(|email| mails::password_reset(email, &member.display_name));
-    super::settings::write_password(&txn, &member, reset.password_hash, None, notice).await?;
+    super::settings::write_password(&txn, keyring, &member, reset.password_hash, None, notice)
+        .await?;
     txn.commit().await?;
     Ok(Ok(()))
 }

@@ -30,6 +30,7 @@ pub const LINK_VALID_HOURS: i64 = 24;
 pub async fn request(
     db: &DatabaseConnection,
     config: &Config,
+    keyring: &throttle::Keyring,
     client: &str,
     raw_email: &str,
     agree_to_terms: bool,
@@ -62,7 +63,7 @@ pub async fn request(
     };
     let txn = crate::db::write_txn(db).await?;
     // A script cannot flood one address with mails; it is told nothing.
-    let key = Key::registration_mail(email.as_str());
+    let key = keyring.registration_mail(email.as_str());
     if throttle::locked_until(&txn, &key).await?.is_some() {
         txn.rollback().await?;
         return Ok(Ok(()));

@@ -14,7 +14,7 @@ use crate::auth::MemberId;
 use crate::auth::password::Hasher;
 use crate::auth::service::normalise_password;
 use crate::auth::session::{self, hash_token, new_token};
-use crate::auth::throttle::{self, Key};
+use crate::auth::throttle;
 use crate::config::Config;
 use crate::domain::{Email, NewPassword};
 use crate::error::{AppError, AppResult, UserError};
@@ -32,7 +32,10 @@ pub async fn check_current_password(
     member: &member::Model,
     password: &str,
 ) -> AppResult<Result<(), Vec<UserError>>> {
-    let key = member.login_id.as_deref().map(Key::login);
+    let key = member
+        .login_id
+        .as_deref()
+        .map(|id| hasher.keyring().login(id));
     // A locked account costs no hash.
     if let Some(key) = &key
         && throttle::locked_until(db, key).await?.is_some()
@@ -118,7 +121,15 @@ pub async fn change_password(
         .email
         .as_deref()
         .map(|email| mails::password_changed(email, &member.display_name));
-    set_password(db, &member, hash, Some(who.session_id), notice).await?;
+    set_password(
+        db,
+        hasher.keyring(),
+        &member,
+        hash,
+        Some(who.session_id),
+        notice,
+    )
+    .await?;
     Ok(Ok(()))
 }
 
@@ -126,13 +137,14 @@ pub async fn change_password(
 /// clears their sign-in lock and queues `notice` — in one transaction.
 pub(super) async fn set_password(
     db: &DatabaseConnection,
+    keyring: &throttle::Keyring,
     member: &member::Model,
     hash: String,
     keep: Option<i64>,
     notice: Option<mail::OutgoingMail>,
 ) -> AppResult<()> {
     let txn = crate::db::write_txn(db).await?;
-    write_password(&txn, member, hash, keep, notice).await?;
+    write_password(&txn, keyring, member, hash, keep, notice).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -140,6 +152,7 @@ pub(super) async fn set_password(
 /// [`set_password`]'s writes, inside the caller's transaction.
 pub(super) async fn write_password(
     txn: &impl ConnectionTrait,
+    keyring: &throttle::Keyring,
     member: &member::Model,
     hash: String,
     keep: Option<i64>,
@@ -153,7 +166,7 @@ pub(super) async fn write_password(
         .await?;
     session::revoke_member_sessions(txn, member.id, keep).await?;
     if let Some(login_id) = &member.login_id {
-        throttle::clear(txn, &Key::login(login_id)).await?;
+        throttle::clear(txn, &keyring.login(login_id)).await?;
     }
     if let Some(notice) = notice {
         mail::enqueue(txn, notice, None).await?;

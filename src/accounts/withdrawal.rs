@@ -15,7 +15,7 @@ use super::mails;
 use super::settings::{check_current_password, load};
 use crate::auth::MemberId;
 use crate::auth::password::Hasher;
-use crate::auth::throttle::{self, Key};
+use crate::auth::throttle;
 use crate::error::{AppResult, UserError};
 use crate::mail;
 
@@ -86,7 +86,7 @@ pub async fn withdraw(
         .exec(&txn)
         .await?;
     if let Some(login_id) = &member.login_id {
-        throttle::clear(&txn, &Key::login(login_id)).await?;
+        throttle::clear(&txn, &hasher.keyring().login(login_id)).await?;
     }
     member::Entity::update_many()
         .col_expr(member::Column::LoginId, Expr::value(Option::<String>::None))

@@ -12,6 +12,7 @@ use argon2::{Algorithm, Argon2, Block, Params, Version};
 use rand::RngCore as _;
 use tokio::sync::Semaphore;
 
+use super::throttle::Keyring;
 use crate::error::{AppError, AppResult};
 
 /// OWASP's argon2id minimum: 19 MiB, two passes, one lane.
@@ -43,6 +44,8 @@ pub struct Hasher {
     jobs: mpsc::Sender<Job>,
     /// Hashes computed so far (`/metrics`).
     computed: Arc<AtomicU64>,
+    /// Keys identifiers for attempt counters (cheap: no argon2).
+    keyring: Keyring,
     /// Checked against when there is no stored hash, so an unknown login ID
     /// costs the same time as a wrong password.
     dummy_hash: Arc<str>,
@@ -58,7 +61,7 @@ impl std::fmt::Debug for Hasher {
 
 impl Hasher {
     /// Starts `concurrency` hashing threads; they end with the last clone.
-    pub async fn new(concurrency: usize) -> AppResult<Self> {
+    pub async fn new(concurrency: usize, keyring: Keyring) -> AppResult<Self> {
         let concurrency = concurrency.max(1);
         let (jobs, queue) = mpsc::channel::<Job>();
         let queue = Arc::new(Mutex::new(queue));
@@ -85,6 +88,7 @@ impl Hasher {
             permits: Arc::new(Semaphore::new(concurrency)),
             jobs,
             computed: Arc::default(),
+            keyring,
             dummy_hash: Arc::from(""),
         };
         let dummy = hasher
@@ -106,6 +110,11 @@ impl Hasher {
         let hash = stored.unwrap_or_else(|| self.dummy_hash.to_string());
         let matched = self.run(move || verify_now(&secret, &hash)).await?;
         Ok(known && matched)
+    }
+
+    /// The keyed hashing of identifiers for attempt counters.
+    pub fn keyring(&self) -> &Keyring {
+        &self.keyring
     }
 
     /// Hashes computed since start.

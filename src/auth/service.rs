@@ -96,7 +96,7 @@ pub async fn login(
     let login_id = LoginId::parse(raw_login_id).ok();
     // Unknown and malformed IDs are counted too, so a lock tells nothing
     // about whether an account exists.
-    let key = Key::login(&match &login_id {
+    let key = hasher.keyring().login(&match &login_id {
         Some(id) => id.as_str().to_string(),
         None => normalise(raw_login_id).chars().take(100).collect(),
     });
@@ -178,7 +178,7 @@ pub async fn sign_in_with_link(
         return Ok(LoginOutcome::InvalidCredentials);
     }
     if let Some(login_id) = &account.login_id {
-        throttle::clear(&txn, &Key::login(login_id)).await?;
+        throttle::clear(&txn, &hasher.keyring().login(login_id)).await?;
     }
     throttle::forgive(&txn, &address_key).await?;
     let session = session::create(&txn, config, origin, Some(account.id), None).await?;
@@ -222,7 +222,7 @@ pub async fn staff_login(
     let address_key = Key::address("staff-login", client);
     admit(db, config, &address_key).await?;
     let login_id: String = normalise(raw_login_id).chars().take(100).collect();
-    let key = Key::staff_login(&login_id);
+    let key = hasher.keyring().staff_login(&login_id);
     let found = staff::Entity::find()
         .filter(staff::Column::LoginId.eq(login_id.as_str()))
         .filter(staff::Column::Disabled.eq(false))

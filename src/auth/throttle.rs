@@ -8,25 +8,65 @@ use entity::throttle;
 use sea_orm::sea_query::{Expr, ExprTrait as _, OnConflict};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
+use std::sync::Arc;
+
+use sha2::{Digest, Sha256};
+
 use crate::error::AppResult;
 
 /// What an attempt is counted against.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Key(String);
 
-impl Key {
+/// Keys identifiers (login IDs, e-mail addresses, customer numbers) for
+/// the counters: a counter row holds a keyed hash, so nothing personal is
+/// left in it after a withdrawal, and a database dump alone does not tell
+/// which IDs were tried. The key is the database's own (`Secrets`), shared
+/// by every instance.
+#[derive(Clone)]
+pub struct Keyring(Arc<[u8]>);
+
+impl std::fmt::Debug for Keyring {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Keyring(***)")
+    }
+}
+
+impl Keyring {
+    pub fn new(key: &[u8]) -> Self {
+        Self(key.into())
+    }
+
+    /// SHA-256 over the fixed-length key, the kind and the value: stable
+    /// for a value, unguessable without the key (as `Secrets::decoy_hash`).
+    fn keyed(&self, kind: &str, value: &str) -> Key {
+        let mut hasher = Sha256::new();
+        hasher.update(&self.0);
+        hasher.update(kind.as_bytes());
+        hasher.update(b":");
+        hasher.update(value.as_bytes());
+        Key(format!("{kind}:{}", hex::encode(&hasher.finalize()[..16])))
+    }
+
     /// Sign-ins to one login ID.
-    pub fn login(login_id: &str) -> Self {
-        Self(format!("login:{login_id}"))
+    pub fn login(&self, login_id: &str) -> Key {
+        self.keyed("login", login_id)
     }
     /// Sign-ins to one staff account.
-    pub fn staff_login(login_id: &str) -> Self {
-        Self(format!("staff-login:{login_id}"))
+    pub fn staff_login(&self, login_id: &str) -> Key {
+        self.keyed("staff-login", login_id)
     }
     /// Secret-question answers for one portal customer number.
-    pub fn recovery(portal_customer_number: &str) -> Self {
-        Self(format!("recovery:{portal_customer_number}"))
+    pub fn recovery(&self, portal_customer_number: &str) -> Key {
+        self.keyed("recovery", portal_customer_number)
     }
+    /// Registration mails requested for one address.
+    pub fn registration_mail(&self, email: &str) -> Key {
+        self.keyed("registration-mail", email)
+    }
+}
+
+impl Key {
     /// Failures of one kind from one client address.
     pub fn address(action: &str, address: &str) -> Self {
         Self(format!("ip:{action}:{address}"))
@@ -38,10 +78,6 @@ impl Key {
     /// Completions tried with one registration link.
     pub fn registration_token(registration_id: i64) -> Self {
         Self(format!("registration-token:{registration_id}"))
-    }
-    /// Registration mails requested for one address.
-    pub fn registration_mail(email: &str) -> Self {
-        Self(format!("registration-mail:{email}"))
     }
 
     pub fn as_str(&self) -> &str {

@@ -57,9 +57,11 @@ impl SupportMember {
     }
     /// Until when sign-in or recovery is locked after failed attempts.
     async fn locked_until(&self, ctx: &Context<'_>) -> GqlResult<Option<DateTime>> {
-        Ok(service::locked_until(ctx.db(), &self.0)
-            .await?
-            .map(DateTime))
+        Ok(
+            service::locked_until(ctx.db(), ctx.hasher().keyring(), &self.0)
+                .await?
+                .map(DateTime),
+        )
     }
     async fn service_locations(&self, ctx: &Context<'_>) -> GqlResult<Vec<SupportServiceLocation>> {
         let rows = crate::accounts::service::locations_of(ctx.db(), self.0.id).await?;
@@ -254,7 +256,7 @@ impl SupportMutations {
             });
         };
         let txn = crate::db::write_txn(ctx.db()).await?;
-        service::unlock(&txn, &member).await?;
+        service::unlock(&txn, ctx.hasher().keyring(), &member).await?;
         auth::security_log(
             ctx,
             Event::Unlock,

@@ -7,7 +7,7 @@ use sea_orm::{
     QuerySelect, Set,
 };
 
-use crate::auth::throttle::{self, Key};
+use crate::auth::throttle::{self, Key, Keyring};
 use crate::error::AppResult;
 
 /// Audit actions.
@@ -60,7 +60,11 @@ pub async fn member_by_login_id(
 
 /// The keys whose locks stand between a member and the portal: sign-in by
 /// login ID, recovery by each of their portal customer numbers.
-async fn lock_keys(db: &impl ConnectionTrait, member: &member::Model) -> AppResult<Vec<Key>> {
+async fn lock_keys(
+    db: &impl ConnectionTrait,
+    keyring: &Keyring,
+    member: &member::Model,
+) -> AppResult<Vec<Key>> {
     let numbers: Vec<String> = service_location::Entity::find()
         .select_only()
         .column(service_location::Column::PortalCustomerNumber)
@@ -68,9 +72,9 @@ async fn lock_keys(db: &impl ConnectionTrait, member: &member::Model) -> AppResu
         .into_tuple()
         .all(db)
         .await?;
-    let mut keys: Vec<Key> = numbers.iter().map(|n| Key::recovery(n)).collect();
+    let mut keys: Vec<Key> = numbers.iter().map(|n| keyring.recovery(n)).collect();
     if let Some(login_id) = &member.login_id {
-        keys.push(Key::login(login_id));
+        keys.push(keyring.login(login_id));
     }
     Ok(keys)
 }
@@ -78,18 +82,23 @@ async fn lock_keys(db: &impl ConnectionTrait, member: &member::Model) -> AppResu
 /// Until when the member cannot sign in or recover, if locked.
 pub async fn locked_until(
     db: &impl ConnectionTrait,
+    keyring: &Keyring,
     member: &member::Model,
 ) -> AppResult<Option<DateTime<Utc>>> {
     let mut latest = None;
-    for key in lock_keys(db, member).await? {
+    for key in lock_keys(db, keyring, member).await? {
         latest = latest.max(throttle::locked_until(db, &key).await?);
     }
     Ok(latest)
 }
 
 /// Lifts every lock on a member.
-pub async fn unlock(db: &impl ConnectionTrait, member: &member::Model) -> AppResult<()> {
-    for key in lock_keys(db, member).await? {
+pub async fn unlock(
+    db: &impl ConnectionTrait,
+    keyring: &Keyring,
+    member: &member::Model,
+) -> AppResult<()> {
+    for key in lock_keys(db, keyring, member).await? {
         throttle::clear(db, &key).await?;
     }
     Ok(())

@@ -600,3 +600,43 @@ async fn a_member_locked_out_by_an_attacker_signs_in_with_the_mailed_link() {
     let again = unlock("demo-password-2024").await;
     assert!(again["data"]["unlockSignIn"]["session"].is_null());
 }
+
+#[tokio::test]
+async fn attempt_counters_keep_no_login_id_email_or_number_in_the_clear() {
+    let app = spawn_app().await;
+    login(&app, "private-login-7", "wrong-password-1").await;
+    app.op(
+        &operations("login-screen.graphql"),
+        "RequestRegistration",
+        json!({ "email": "private-mail@example.jp" }),
+        None,
+    )
+    .await;
+    app.op(
+        &operations("login-screen.graphql"),
+        "RecoverLoginId",
+        json!({ "portalCustomerNumber": "200158386223", "secretAnswer": "wrong" }),
+        None,
+    )
+    .await;
+    for secret in ["private-login-7", "private-mail", "200158386223"] {
+        assert_eq!(
+            app.scalar(&format!(
+                "SELECT COUNT(*) FROM throttles WHERE key LIKE '%{secret}%'"
+            ))
+            .await,
+            0,
+            "{secret} is stored in the clear"
+        );
+    }
+    // The counters are there, keyed.
+    let key = app.keyring().await.login("private-login-7");
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT failures FROM throttles WHERE key = '{}'",
+            key.as_str()
+        ))
+        .await,
+        1
+    );
+}

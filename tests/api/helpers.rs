@@ -495,6 +495,22 @@ impl TestApp {
         panic!("mail is still waiting in the outbox");
     }
 
+    /// The keyring this service keys attempt counters with (from its
+    /// database), to find a counter's row.
+    pub async fn keyring(&self) -> water_portal::auth::throttle::Keyring {
+        let row = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                self.db.get_database_backend(),
+                "SELECT value FROM app_secrets WHERE name = 'throttle_keys'",
+            ))
+            .await
+            .expect("query")
+            .expect("the key");
+        let value: String = row.try_get_by_index(0).expect("hex");
+        water_portal::auth::throttle::Keyring::new(&hex::decode(value).expect("hex"))
+    }
+
     /// A counter from `GET /metrics` (served on its own port).
     pub async fn metric(&self, name: &str) -> u64 {
         let text = self

@@ -428,9 +428,11 @@ async fn five_wrong_answers_lock_recovery_for_a_day_and_mail_the_member() {
     );
     let mail = app.wait_for_mail("demo@example.jp", "回答ロック").await;
     assert!(mail.body.contains("停止しました"));
+    let key = app.keyring().await.recovery(DEMO_NUMBER);
     let hours = app
         .scalar(&format!(
-            "SELECT COUNT(*) FROM throttles WHERE key = 'recovery:{DEMO_NUMBER}' AND locked_until IS NOT NULL"
+            "SELECT COUNT(*) FROM throttles WHERE key = '{}' AND locked_until IS NOT NULL",
+            key.as_str()
         ))
         .await;
     assert_eq!(hours, 1);
@@ -585,14 +587,19 @@ async fn failed_logins_lock_known_and_unknown_ids_alike_until_the_lock_ends() {
     } else {
         "'2000-01-01T00:00:00+00:00'"
     };
+    let key = app.keyring().await.login("demo");
     app.sql(&format!(
-        "UPDATE throttles SET locked_until = {past} WHERE key = 'login:demo'"
+        "UPDATE throttles SET locked_until = {past} WHERE key = '{}'",
+        key.as_str()
     ))
     .await;
     assert!(login("demo", "demo-password-2024").await["session"]["token"].is_string());
     assert_eq!(
-        app.scalar("SELECT COUNT(*) FROM throttles WHERE key = 'login:demo'")
-            .await,
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM throttles WHERE key = '{}'",
+            key.as_str()
+        ))
+        .await,
         0
     );
 }
