@@ -143,15 +143,23 @@ pub fn new_device_sign_in(
     )
 }
 
-pub fn recovery_locked(to: &str, display_name: &str, until: DateTime<Utc>) -> OutgoingMail {
+pub fn recovery_locked(
+    to: &str,
+    display_name: &str,
+    until: DateTime<Utc>,
+    link: &str,
+    expires_at: DateTime<Utc>,
+) -> OutgoingMail {
     mail(
         to,
         "秘密の質問の回答ロックのお知らせ",
         format!(
             "{display_name} 様\n\n秘密の質問への回答が続けて誤っていたため、\
              ログインID・パスワードの再発行手続きを {} まで停止しました。\n\n\
+             ご本人のお手続きは、次のリンクから停止中でも1回だけ行えます（{} まで有効）。\n{link}\n\n\
              お心当たりのない場合は、上下水道局までご連絡ください。",
-            tokyo(until)
+            tokyo(until),
+            tokyo(expires_at)
         ),
     )
 }

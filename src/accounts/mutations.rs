@@ -49,6 +49,8 @@ pub struct CompleteRegistrationInput {
 pub struct RecoverLoginIdInput {
     pub portal_customer_number: String,
     pub secret_answer: String,
+    /// From the mail sent when recovery locked: answers once despite it.
+    pub unlock_token: Option<String>,
 }
 
 #[derive(InputObject)]
@@ -57,6 +59,8 @@ pub struct ResetPasswordInput {
     pub portal_customer_number: String,
     pub secret_answer: String,
     pub new_password: String,
+    /// From the mail sent when recovery locked: answers once despite it.
+    pub unlock_token: Option<String>,
 }
 
 #[derive(InputObject)]
@@ -298,11 +302,12 @@ impl AccountMutation {
         ctx.config().service_hours.ensure_open(Utc::now())?;
         let result = recovery::recover_login_id(
             ctx.db(),
+            ctx.config(),
             ctx.hasher(),
             &auth::client_address(ctx),
-            ctx.config().address_failure_limit,
             &input.portal_customer_number,
             &input.secret_answer,
+            input.unlock_token.as_deref(),
         )
         .await?;
         auth::security_log(
@@ -344,6 +349,7 @@ impl AccountMutation {
                 portal_customer_number: &input.portal_customer_number,
                 secret_answer: &input.secret_answer,
                 new_password: &input.new_password,
+                unlock_token: input.unlock_token.as_deref(),
             },
         )
         .await?;

@@ -106,15 +106,20 @@ fn locked(until: DateTime<Utc>) -> Vec<UserError> {
 /// limits; returns the member when all match.
 async fn verify(
     db: &DatabaseConnection,
+    config: &Config,
     hasher: &Hasher,
     client: &str,
-    address_limit: u32,
-    raw_number: &str,
-    raw_answer: &str,
-    login_id: Option<&str>,
+    attempt: Answer<'_>,
 ) -> AppResult<Result<member::Model, Vec<UserError>>> {
+    let Answer {
+        number: raw_number,
+        answer: raw_answer,
+        login_id,
+        unlock_token,
+    } = attempt;
     let address_key = Key::address("recovery", client);
     // Counted before any work, atomically; a success gives it back.
+    let address_limit = config.address_failure_limit;
     if throttle::attempt(db, &address_key, throttle::per_address(address_limit))
         .await?
         .is_err()
@@ -138,7 +143,16 @@ async fn verify(
     // A locked number costs no hash (whether it has a member or not);
     // otherwise known or not, the same work before answering.
     if let Some(until) = throttle::locked_until(db, &key).await? {
-        return Ok(Err(locked(until)));
+        // The link mailed with the lock lets the member answer once anyway.
+        let bypass = match (unlock_token, &member) {
+            (Some(token), Some(m)) => {
+                crate::auth::service::spend_lock_link(db, m.id, token).await?
+            }
+            _ => false,
+        };
+        if !bypass {
+            return Ok(Err(locked(until)));
+        }
     }
     let matched = hasher.verify(answer, stored).await?;
     let login_matches = match (login_id, &member) {
@@ -160,9 +174,11 @@ async fn verify(
             if let (Some(until), Some(m)) = (lock, &member)
                 && let Some(email) = &m.email
             {
+                let (token, expires_at) = crate::auth::service::new_sign_in_link(&txn, m).await?;
+                let link = format!("{}/recover?unlock={token}", config.public_url);
                 mail::enqueue(
                     &txn,
-                    mails::recovery_locked(email, &m.display_name, until),
+                    mails::recovery_locked(email, &m.display_name, until, &link, expires_at),
                     None,
                 )
                 .await?;
@@ -177,23 +193,20 @@ async fn verify(
 /// the member by mail.
 pub async fn recover_login_id(
     db: &DatabaseConnection,
+    config: &Config,
     hasher: &Hasher,
     client: &str,
-    address_limit: u32,
     raw_number: &str,
     raw_answer: &str,
+    unlock_token: Option<&str>,
 ) -> AppResult<Result<String, Vec<UserError>>> {
-    let member = match verify(
-        db,
-        hasher,
-        client,
-        address_limit,
-        raw_number,
-        raw_answer,
-        None,
-    )
-    .await?
-    {
+    let attempt = Answer {
+        number: raw_number,
+        answer: raw_answer,
+        login_id: None,
+        unlock_token,
+    };
+    let member = match verify(db, config, hasher, client, attempt).await? {
         Ok(member) => member,
         Err(errors) => return Ok(Err(errors)),
     };
@@ -228,17 +241,13 @@ pub async fn reset_password(
             )]));
         }
     };
-    let member = match verify(
-        db,
-        hasher,
-        client,
-        config.address_failure_limit,
-        input.portal_customer_number,
-        input.secret_answer,
-        Some(input.login_id),
-    )
-    .await?
-    {
+    let attempt = Answer {
+        number: input.portal_customer_number,
+        answer: input.secret_answer,
+        login_id: Some(input.login_id),
+        unlock_token: input.unlock_token,
+    };
+    let member = match verify(db, config, hasher, client, attempt).await? {
         Ok(member) => member,
         Err(errors) => return Ok(Err(errors)),
     };
@@ -340,10 +349,21 @@ pub async fn complete_password_reset(
     Ok(Ok(()))
 }
 
+/// One answer to the secret question: for a number, with the login ID
+/// (for a reset) and the link mailed with a lock, if the member has one.
+struct Answer<'a> {
+    number: &'a str,
+    answer: &'a str,
+    login_id: Option<&'a str>,
+    unlock_token: Option<&'a str>,
+}
+
 /// What a password reset asks for.
 pub struct ResetInput<'a> {
     pub login_id: &'a str,
     pub portal_customer_number: &'a str,
     pub secret_answer: &'a str,
     pub new_password: &'a str,
+    /// The link mailed with a recovery lock: answers once despite it.
+    pub unlock_token: Option<&'a str>,
 }

@@ -186,6 +186,24 @@ pub async fn sign_in_with_link(
     Ok(LoginOutcome::SignedIn { account, session })
 }
 
+/// Spends `member_id`'s lock link `token` if it is valid: the caller may
+/// then act once despite a lock.
+pub async fn spend_lock_link(
+    db: &impl ConnectionTrait,
+    member_id: i64,
+    token: &str,
+) -> AppResult<bool> {
+    let spent = sign_in_link::Entity::update_many()
+        .col_expr(sign_in_link::Column::UsedAt, Expr::value(Utc::now()))
+        .filter(sign_in_link::Column::TokenHash.eq(session::hash_token(token.trim())))
+        .filter(sign_in_link::Column::MemberId.eq(member_id))
+        .filter(sign_in_link::Column::UsedAt.is_null())
+        .filter(sign_in_link::Column::ExpiresAt.gt(Utc::now()))
+        .exec(db)
+        .await?;
+    Ok(spent.rows_affected == 1)
+}
+
 /// Makes the one-time sign-in link mailed when `member`'s login ID locks;
 /// returns its token (an hour, once; only its hash is kept).
 pub async fn new_sign_in_link(

@@ -1188,3 +1188,44 @@ async fn sqlite_overwrites_what_it_deletes() {
     let app = spawn_app().await;
     assert_eq!(app.scalar("PRAGMA secure_delete").await, 1);
 }
+
+#[tokio::test]
+async fn the_link_mailed_with_a_recovery_lock_lets_the_member_answer_once() {
+    let app = spawn_app().await;
+    let recover = |answer: &'static str, unlock: Option<String>| {
+        let app = &app;
+        async move {
+            let res = app
+                .op(
+                    "mutation($n: String!, $a: String!, $u: String) { recoverLoginId(input: { portalCustomerNumber: $n, secretAnswer: $a, unlockToken: $u }) { loginId userErrors { code } } }",
+                    "",
+                    json!({ "n": DEMO_NUMBER, "a": answer, "u": unlock }),
+                    None,
+                )
+                .await;
+            res.data()["recoverLoginId"].clone()
+        }
+    };
+    for _ in 0..5 {
+        recover("はずれ", None).await;
+    }
+    assert_eq!(
+        codes(&recover("かなざわ", None).await),
+        vec!["ACCOUNT_LOCKED"]
+    );
+    let mail = app.wait_for_mail("demo@example.jp", "回答ロック").await;
+    let token = mail.link_param("unlock");
+    assert_eq!(
+        recover("かなざわ", Some("forged".into())).await["loginId"],
+        Value::Null
+    );
+    assert_eq!(recover("かなざわ", Some(token)).await["loginId"], "demo");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM sign_in_links WHERE used_at IS NULL")
+            .await,
+        0,
+        "the link works once"
+    );
+    // The right answer lifted the lock.
+    assert_eq!(recover("かなざわ", None).await["loginId"], "demo");
+}
