@@ -14,6 +14,16 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let command = args.first().cloned();
     let command = command.as_deref();
+    if matches!(command, Some("--help" | "-h" | "help")) {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    // `serve` and `schema` take nothing more; an extra word is a mistake,
+    // not something to ignore.
+    if matches!(command, None | Some("serve" | "schema")) && args.len() > 1 {
+        eprintln!("unexpected argument {:?}\n{USAGE}", args[1]);
+        return ExitCode::from(2);
+    }
     if command == Some("schema") {
         print!("{}", water_portal::graphql::sdl());
         return ExitCode::SUCCESS;
@@ -47,10 +57,20 @@ fn main() -> ExitCode {
     } else {
         "info"
     };
-    let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));
+    let filter = match std::env::var("RUST_LOG") {
+        Ok(raw) => match EnvFilter::try_new(&raw) {
+            Ok(filter) => filter,
+            Err(err) => {
+                eprintln!("RUST_LOG={raw:?}: {err}");
+                return ExitCode::from(2);
+            }
+        },
+        Err(_) => EnvFilter::new(default_level),
+    };
+    // Colour codes only on a terminal: log files and collectors get text.
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr);
     if config.log_json {
         logs.json().init();

@@ -133,7 +133,9 @@ impl Application {
 
     /// Serves until SIGTERM or Ctrl-C, finishing requests under way.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        tracing::info!(addr = ?self.listener.local_addr().ok(), "serving");
+        if let Ok(addr) = self.listener.local_addr() {
+            tracing::info!(%addr, playground = %format!("http://{addr}/playground"), "serving");
+        }
         let mail = tokio::spawn(self.mail.run());
         let housekeeping = tokio::spawn(crate::housekeeping::run(self.db.clone()));
         let metrics = tokio::spawn(async move {

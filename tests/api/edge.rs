@@ -289,3 +289,27 @@ async fn the_playgrounds_introspection_query_is_within_the_limits() {
     let types = res.data()["__schema"]["types"].as_array().expect("types");
     assert!(types.iter().any(|t| t["name"] == "Bill"));
 }
+
+fn run_binary(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_water-portal"))
+        .args(args)
+        .envs(env.iter().copied())
+        .env("DATABASE_URL", "sqlite::memory:")
+        .output()
+        .expect("runs")
+}
+
+#[test]
+fn help_goes_to_stdout_and_mistakes_are_refused() {
+    let help = run_binary(&["--help"], &[]);
+    assert!(help.status.success());
+    assert!(String::from_utf8_lossy(&help.stdout).contains("usage: water-portal"));
+    let extra = run_binary(&["serve", "--port=9"], &[]);
+    assert_eq!(extra.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&extra.stderr).contains("--port=9"));
+    let unknown = run_binary(&["frobnicate"], &[]);
+    assert_eq!(unknown.status.code(), Some(2));
+    let bad_log = run_binary(&["staff", "list"], &[("RUST_LOG", "info,[=bad")]);
+    assert_eq!(bad_log.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad_log.stderr).contains("RUST_LOG"));
+}
