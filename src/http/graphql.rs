@@ -395,7 +395,9 @@ async fn document(
             )
         }),
         (None, Some(text)) => {
-            if let Some(trusted) = contract.trusted_text(text) {
+            // The text is hashed once: for the trusted look-up and the cache.
+            let id = crate::graphql::contract::document_id(text);
+            if let Some(trusted) = contract.trusted(&id) {
                 return Ok(trusted);
             }
             if state.app.config.documents == DocumentPolicy::Trusted
@@ -406,7 +408,7 @@ async fn document(
                     "この文書は受け付けていません。ポータルの画面から操作してください。",
                 ));
             }
-            contract.prepare(text).map_err(Refusal::Invalid)
+            contract.prepare(id, text).map_err(Refusal::Invalid)
         }
         (None, None) => Err(edge(
             "BAD_REQUEST",

@@ -316,14 +316,7 @@ async fn staff_get_a_cookie_of_their_own_that_ends_with_the_browser() {
 async fn a_new_password_may_be_neither_the_current_one_nor_contain_a_customer_number() {
     let app = spawn_app().await;
     let token = app.login_demo().await;
-    let dashboard = app
-        .op(
-            &operations("dashboard.graphql"),
-            "Dashboard",
-            json!({}),
-            Some(&token),
-        )
-        .await;
+    let dashboard = app.dashboard(&token).await;
     let second = &dashboard.data()["me"]["serviceLocations"][1];
     let customer = second["customerNumber"]
         .as_str()

@@ -8,14 +8,7 @@ use crate::helpers::{TestApp, operations, spawn_app};
 
 async fn demo_home(app: &TestApp) -> (String, String) {
     let token = app.login_demo().await;
-    let res = app
-        .op(
-            &operations("dashboard.graphql"),
-            "Dashboard",
-            json!({}),
-            Some(&token),
-        )
-        .await;
+    let res = app.dashboard(&token).await;
     let id = res.data()["me"]["serviceLocations"][0]["id"]
         .as_str()
         .expect("id")

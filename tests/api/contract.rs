@@ -459,14 +459,7 @@ async fn a_document_over_the_cost_limit_is_refused_for_members_and_staff() {
 async fn every_answer_says_what_it_cost() {
     let app = spawn_app().await;
     let token = app.login_demo().await;
-    let res = app
-        .op(
-            &operations("dashboard.graphql"),
-            "Dashboard",
-            json!({}),
-            Some(&token),
-        )
-        .await;
+    let res = app.dashboard(&token).await;
     let cost = &res.body["extensions"]["cost"];
     let requested = cost["requestedQueryCost"].as_u64().expect("a cost");
     let maximum = cost["maximumQueryCost"].as_u64().expect("the limit");

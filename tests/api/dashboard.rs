@@ -8,14 +8,7 @@ use crate::helpers::{operations, spawn_app};
 async fn the_dashboard_shows_the_demo_members_locations_bills_and_notices() {
     let app = spawn_app().await;
     let token = app.login_demo().await;
-    let res = app
-        .op(
-            &operations("dashboard.graphql"),
-            "Dashboard",
-            json!({}),
-            Some(&token),
-        )
-        .await;
+    let res = app.dashboard(&token).await;
     let data = res.data();
     let me = &data["me"];
     assert_eq!(me["displayName"], "金沢 太郎");

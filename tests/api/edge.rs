@@ -127,14 +127,7 @@ async fn a_database_failure_answers_internal_without_its_detail() {
     let app = spawn_app().await;
     let token = app.login_demo().await;
     app.sql("DROP TABLE notice_reads").await;
-    let res = app
-        .op(
-            &operations("dashboard.graphql"),
-            "Dashboard",
-            json!({}),
-            Some(&token),
-        )
-        .await;
+    let res = app.dashboard(&token).await;
     assert!(
         res.error_codes().contains(&"INTERNAL".to_string()),
         "{}",

@@ -331,6 +331,17 @@ impl TestApp {
         Gql::from_response(response).await
     }
 
+    /// The clients' Dashboard, signed in with `token`.
+    pub async fn dashboard(&self, token: &str) -> Gql {
+        self.op(
+            &operations("dashboard.graphql"),
+            "Dashboard",
+            json!({}),
+            Some(token),
+        )
+        .await
+    }
+
     /// Signs in and returns the session token.
     pub async fn login(&self, login_id: &str, password: &str) -> String {
         let res = self

@@ -80,14 +80,7 @@ async fn a_good_feed_lands_and_shows_on_the_member_pages() {
     assert_eq!(location["address"], "石川県金沢市兼六町1丁目2番3号");
     let id = location["id"].as_str().expect("id").to_string();
 
-    let dash = app
-        .op(
-            &operations("dashboard.graphql"),
-            "Dashboard",
-            json!({}),
-            Some(&token),
-        )
-        .await;
+    let dash = app.dashboard(&token).await;
     let data = dash.data();
     let imported = data["me"]["serviceLocations"]
         .as_array()

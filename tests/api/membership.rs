@@ -771,14 +771,7 @@ async fn service_locations_are_added_by_number_and_the_last_one_stays() {
     let unknown = add("999999999991").await;
     assert_eq!(codes(&unknown), vec!["CUSTOMER_NUMBER_UNAVAILABLE"]);
 
-    let dash = app
-        .op(
-            &operations("dashboard.graphql"),
-            "Dashboard",
-            json!({}),
-            Some(&token),
-        )
-        .await;
+    let dash = app.dashboard(&token).await;
     let ids: Vec<String> = dash.data()["me"]["serviceLocations"]
         .as_array()
         .expect("list")

@@ -88,14 +88,15 @@ impl Contract {
                     entry.id, entry.file
                 ));
             }
-            let prepared = validate(&schema, &entry.text, true).map_err(|errors| {
-                format!(
-                    "trusted document {} ({}) does not validate: {}",
-                    entry.id,
-                    entry.file,
-                    Value::Array(errors.0)
-                )
-            })?;
+            let prepared =
+                validate(&schema, entry.id.clone(), &entry.text, true).map_err(|errors| {
+                    format!(
+                        "trusted document {} ({}) does not validate: {}",
+                        entry.id,
+                        entry.file,
+                        Value::Array(errors.0)
+                    )
+                })?;
             trusted.insert(entry.id.clone(), Arc::new(prepared));
         }
         Ok(Self {
@@ -114,21 +115,16 @@ impl Contract {
         self.trusted.get(id).cloned()
     }
 
-    /// Whether this text is one of the trusted documents (by its bytes).
-    pub fn trusted_text(&self, text: &str) -> Option<Arc<Prepared>> {
-        self.trusted(&document_id(text))
-    }
-
-    /// Parses and validates `text`, once per distinct text.
-    pub fn prepare(&self, text: &str) -> Result<Arc<Prepared>, RequestErrors> {
-        let id = document_id(text);
+    /// Parses and validates `text` (whose [`document_id`] is `id`), once
+    /// per distinct text; a trusted text is found, not parsed.
+    pub fn prepare(&self, id: String, text: &str) -> Result<Arc<Prepared>, RequestErrors> {
         if let Some(found) = self.trusted.get(&id) {
             return Ok(found.clone());
         }
         if let Some(found) = self.lock_cache().get(&id) {
             return Ok(found.clone());
         }
-        let prepared = Arc::new(validate(&self.schema, text, false)?);
+        let prepared = Arc::new(validate(&self.schema, id.clone(), text, false)?);
         let mut cache = self.lock_cache();
         if cache.len() >= CACHE_LIMIT {
             cache.clear();
@@ -181,7 +177,12 @@ impl Contract {
 
 /// Parses and validates a document; the errors are GraphQL errors with
 /// their locations.
-fn validate(schema: &Valid<Schema>, text: &str, trusted: bool) -> Result<Prepared, RequestErrors> {
+fn validate(
+    schema: &Valid<Schema>,
+    id: String,
+    text: &str,
+    trusted: bool,
+) -> Result<Prepared, RequestErrors> {
     let document = ExecutableDocument::parse_and_validate(schema, text, "document.graphql")
         .map_err(|with_errors| {
             RequestErrors(
@@ -198,7 +199,7 @@ fn validate(schema: &Valid<Schema>, text: &str, trusted: bool) -> Result<Prepare
         })?;
     check_literals(schema, &document)?;
     Ok(Prepared {
-        id: document_id(text),
+        id,
         text: text.into(),
         document,
         trusted,
