@@ -12,7 +12,8 @@ use crate::auth::MemberId;
 use crate::auth::password::Hasher;
 use crate::auth::throttle::{self, Key};
 use crate::domain::PortalCustomerNumber;
-use crate::error::{AppError, AppResult, UserError};
+use crate::error::{AppError, AppResult};
+use crate::graphql::errors::UserError;
 
 /// Links the location with this portal customer number to the member.
 pub async fn add(

@@ -18,7 +18,8 @@ use crate::auth::session::{hash_token, new_token};
 use crate::auth::throttle::{self, Key};
 use crate::config::Config;
 use crate::domain::{LoginId, NewPassword, PortalCustomerNumber, normalise_secret_answer};
-use crate::error::{AppError, AppResult, UserError};
+use crate::error::{AppError, AppResult};
+use crate::graphql::errors::UserError;
 use crate::mail;
 use crate::secrets::Secrets;
 

@@ -19,7 +19,8 @@ use crate::domain::{
     DisplayName, Email, LoginId, NewPassword, PortalCustomerNumber, SECRET_ANSWER_NORMALISATION,
     normalise_secret_answer,
 };
-use crate::error::{AppError, AppResult, UserError};
+use crate::error::{AppError, AppResult};
+use crate::graphql::errors::UserError;
 use crate::mail;
 
 /// A provisional registration is valid this long.

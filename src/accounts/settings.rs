@@ -17,7 +17,8 @@ use crate::auth::session::{self, hash_token, new_token};
 use crate::auth::throttle;
 use crate::config::Config;
 use crate::domain::{Email, NewPassword};
-use crate::error::{AppError, AppResult, UserError};
+use crate::error::{AppError, AppResult};
+use crate::graphql::errors::UserError;
 use crate::mail;
 
 /// An e-mail change link is valid this long.

@@ -16,7 +16,8 @@ use super::settings::{check_current_password, load};
 use crate::auth::MemberId;
 use crate::auth::password::Hasher;
 use crate::auth::throttle;
-use crate::error::{AppResult, UserError};
+use crate::error::AppResult;
+use crate::graphql::errors::UserError;
 use crate::mail;
 
 /// What stays of a withdrawn member: a row with no personal data, so the

@@ -1,25 +1,19 @@
-//! Who is asking: sign-in, sessions, and the checks every member or staff
-//! resolver starts with.
+//! Who is asking: sign-in, sessions, attempt limits and password hashing.
 
-pub mod graphql;
 pub mod password;
 pub mod service;
 pub mod session;
 pub mod throttle;
 
-use chrono::Utc;
 use tokio::sync::OnceCell;
 
 pub use session::Principal;
 
-use crate::error::{AppError, AppResult};
-use crate::graphql::AppContext;
-
 /// The credentials one HTTP request carried, resolved at most once.
 #[derive(Debug, Default)]
 pub struct RequestAuth {
-    token: Option<String>,
-    principal: OnceCell<Option<Principal>>,
+    pub(crate) token: Option<String>,
+    pub(crate) principal: OnceCell<Option<Principal>>,
 }
 
 impl RequestAuth {
@@ -40,108 +34,17 @@ impl RequestAuth {
 }
 
 pub use crate::net::ClientAddress;
-use crate::security::{self, Event, RequestMeta, Subject};
 
-/// Where the current request comes from, for a session it starts.
-pub fn origin(ctx: &async_graphql::Context<'_>) -> session::Origin {
-    let meta = ctx.data_opt::<RequestMeta>();
-    session::Origin {
-        user_agent: meta.and_then(|m| m.user_agent.clone()),
-        client_address: meta.map(|m| m.client.0.to_string()),
-    }
-}
-
-/// Writes a security-log line for the current request.
-pub fn security_log(
-    ctx: &async_graphql::Context<'_>,
-    event: Event,
-    success: bool,
-    subject: Subject<'_>,
-    detail: &str,
-) {
-    security::record(
-        ctx.data_opt::<RequestMeta>(),
-        event,
-        success,
-        subject,
-        detail,
-    );
-}
-
-/// The current request's client, as per-address limits count it.
-pub fn client_address(ctx: &async_graphql::Context<'_>) -> String {
-    ctx.data_opt::<ClientAddress>()
-        .map_or_else(|| "unknown".to_string(), ClientAddress::limit_key)
-}
-
-/// A signed-in member, as resolvers see it.
+/// A signed-in member, as services take it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MemberId {
     pub id: i64,
     pub session_id: i64,
 }
 
-/// The principal of the current request, if its session is live.
-pub async fn principal(ctx: &async_graphql::Context<'_>) -> AppResult<Option<Principal>> {
-    let Some(auth) = ctx.data_opt::<RequestAuth>() else {
-        return Ok(None);
-    };
-    let Some(token) = auth.token.as_deref() else {
-        return Ok(None);
-    };
-    let principal = auth
-        .principal
-        .get_or_try_init(|| session::resolve(ctx.db(), ctx.config(), token))
-        .await?;
-    Ok(*principal)
-}
-
-/// The signed-in member; fails outside service hours, without a live
-/// session, or for a staff session (staff cannot act as members).
-pub async fn member(ctx: &async_graphql::Context<'_>) -> AppResult<MemberId> {
-    ctx.config().service_hours.ensure_open(Utc::now())?;
-    match principal(ctx).await? {
-        Some(Principal::Member {
-            member_id,
-            session_id,
-        }) => Ok(MemberId {
-            id: member_id,
-            session_id,
-        }),
-        Some(Principal::Staff { .. }) => Err(AppError::Forbidden),
-        None => Err(AppError::Unauthenticated),
-    }
-}
-
-/// A signed-in staff account, as resolvers see it.
+/// A signed-in staff account, as services take it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StaffId {
     pub id: i64,
     pub session_id: i64,
-}
-
-/// The signed-in staff account; members are FORBIDDEN, no session is
-/// UNAUTHENTICATED. Staff work outside the portal's hours too.
-pub async fn staff(ctx: &async_graphql::Context<'_>) -> AppResult<StaffId> {
-    match principal(ctx).await? {
-        Some(Principal::Staff {
-            staff_id,
-            session_id,
-        }) => {
-            // Every support field a clerk reads or runs.
-            security_log(
-                ctx,
-                Event::StaffAction,
-                true,
-                Subject::Staff(staff_id),
-                ctx.field().name(),
-            );
-            Ok(StaffId {
-                id: staff_id,
-                session_id,
-            })
-        }
-        Some(Principal::Member { .. }) => Err(AppError::Forbidden),
-        None => Err(AppError::Unauthenticated),
-    }
 }

@@ -1,6 +1,5 @@
 //! Bills, meter readings and usage: what a member pays and uses, and the
 //! tariff that turns one into the other.
 
-pub mod graphql;
 pub mod service;
 pub mod tariff;

@@ -2,7 +2,6 @@
 //! over GraphQL and downloaded over plain HTTP by their owner only.
 
 pub mod download;
-pub mod graphql;
 pub mod pdf;
 pub mod service;
 pub mod storage;

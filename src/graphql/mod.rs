@@ -1,28 +1,38 @@
 //! Assembles the GraphQL schema from the domains' roots; holds nothing of
 //! the domains themselves.
 
+pub mod account_mutations;
+pub mod accounts;
+pub mod auth;
+pub mod billing;
 pub mod contract;
+pub mod documents;
+pub mod errors;
+pub mod guard;
 pub mod loaders;
+pub mod notices;
 pub mod pagination;
+pub mod portal;
 pub mod scalars;
+pub mod support;
 
 use std::sync::Arc;
 
 use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
 use sea_orm::DatabaseConnection;
 
-use crate::accounts::graphql::AccountQuery;
-use crate::accounts::mutations::{AccountMutation, RecoveryQuery};
-use crate::auth::graphql::AuthMutation;
 use crate::auth::password::Hasher;
-use crate::billing::graphql::BillingQuery;
 use crate::config::Config;
 use crate::db::Metrics;
+use crate::graphql::account_mutations::{AccountMutation, RecoveryQuery};
+use crate::graphql::accounts::AccountQuery;
+use crate::graphql::auth::AuthMutation;
+use crate::graphql::billing::BillingQuery;
+use crate::graphql::notices::{NoticeMutation, NoticeQuery};
+use crate::graphql::portal::PortalQuery;
+use crate::graphql::support::{SupportMutation, SupportQuery};
 use crate::mail::MailWorker;
-use crate::notices::graphql::{NoticeMutation, NoticeQuery};
-use crate::portal::PortalQuery;
 use crate::secrets::Secrets;
-use crate::support::graphql::{SupportMutation, SupportQuery};
 
 /// What every resolver may use; one per running service.
 #[derive(Clone)]

@@ -1,4 +1,3 @@
 //! Notices (お知らせ) from the water bureau and members' read marks.
 
-pub mod graphql;
 pub mod service;

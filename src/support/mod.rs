@@ -3,5 +3,4 @@
 //! are separate from members and managed from the command line.
 
 pub mod cli;
-pub mod graphql;
 pub mod service;

@@ -4,10 +4,11 @@ use crate::security::{Event, Subject};
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 use chrono::Utc;
 
-use super::service::{self, LoginOutcome};
-use super::session;
-use crate::accounts::graphql::Customer;
-use crate::error::{GqlResult, UserError};
+use crate::auth::service::{self, LoginOutcome};
+use crate::auth::session;
+use crate::graphql::accounts::Customer;
+use crate::graphql::errors::{GqlResult, UserError};
+use crate::graphql::guard;
 use crate::graphql::{AppContext, scalars};
 
 /// A session token for the client (web clients also get it as a cookie).
@@ -111,8 +112,8 @@ impl AuthMutation {
             ctx.db(),
             ctx.config(),
             ctx.hasher(),
-            &super::origin(ctx),
-            &super::client_address(ctx),
+            &guard::origin(ctx),
+            &guard::client_address(ctx),
             &input.login_id,
             &input.password,
         )
@@ -133,7 +134,7 @@ impl AuthMutation {
             ctx.wake_mail();
         }
         if let LoginOutcome::SignedIn { account, .. } = &outcome
-            && crate::accounts::service::mail_if_new_device(ctx.db(), account, &super::origin(ctx))
+            && crate::accounts::service::mail_if_new_device(ctx.db(), account, &guard::origin(ctx))
                 .await?
         {
             ctx.wake_mail();
@@ -143,7 +144,7 @@ impl AuthMutation {
         } else {
             Event::SignIn
         };
-        super::security_log(
+        guard::security_log(
             ctx,
             event,
             success,
@@ -195,15 +196,15 @@ impl AuthMutation {
             ctx.db(),
             ctx.config(),
             ctx.hasher(),
-            &super::origin(ctx),
-            &super::client_address(ctx),
+            &guard::origin(ctx),
+            &guard::client_address(ctx),
             &input.token,
             &input.password,
         )
         .await?;
         Ok(match outcome {
             LoginOutcome::SignedIn { account, session } => {
-                super::security_log(
+                guard::security_log(
                     ctx,
                     Event::Unlock,
                     true,
@@ -213,7 +214,7 @@ impl AuthMutation {
                 signed_in(ctx, account, session)
             }
             _ => {
-                super::security_log(ctx, Event::Unlock, false, Subject::Unknown, "mailed_link");
+                guard::security_log(ctx, Event::Unlock, false, Subject::Unknown, "mailed_link");
                 LoginPayload {
                     user_errors: vec![UserError::new(
                         None,
@@ -228,13 +229,13 @@ impl AuthMutation {
 
     /// Ends the current session on the server and clears the cookie.
     async fn logout(&self, ctx: &Context<'_>) -> GqlResult<LogoutPayload> {
-        if let Some(principal) = super::principal(ctx).await? {
+        if let Some(principal) = guard::principal(ctx).await? {
             session::revoke(ctx.db(), principal.session_id()).await?;
             let subject = match principal {
-                super::Principal::Member { member_id, .. } => Subject::Member(member_id),
-                super::Principal::Staff { staff_id, .. } => Subject::Staff(staff_id),
+                crate::auth::Principal::Member { member_id, .. } => Subject::Member(member_id),
+                crate::auth::Principal::Staff { staff_id, .. } => Subject::Staff(staff_id),
             };
-            super::security_log(ctx, Event::SessionEnded, true, subject, "logout");
+            guard::security_log(ctx, Event::SessionEnded, true, subject, "logout");
         }
         for cookie in session::clearing_cookies(ctx.config()) {
             ctx.append_http_header("Set-Cookie", cookie);

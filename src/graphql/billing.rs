@@ -5,10 +5,11 @@ use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use entity::types::{PaymentMethod as StoredMethod, PaymentStatus as StoredStatus};
 use entity::{bill, meter_reading};
 
-use super::service;
-use crate::accounts::graphql::ServiceLocation;
-use crate::auth;
-use crate::error::{AppError, AppResult, GqlResult};
+use crate::billing::service;
+use crate::error::{AppError, AppResult};
+use crate::graphql::accounts::ServiceLocation;
+use crate::graphql::errors::GqlResult;
+use crate::graphql::guard;
 use crate::graphql::pagination::{decode_cursor, encode_cursor, page_size};
 use crate::graphql::{AppContext, parse_id, scalars::Date};
 
@@ -204,7 +205,7 @@ pub struct BillingQuery;
 impl BillingQuery {
     /// One of the signed-in member's bills.
     async fn bill(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Option<Bill>> {
-        let member = auth::member(ctx).await?;
+        let member = guard::member(ctx).await?;
         let id = parse_id(&id, "ご請求")?;
         service::bill_of_member(ctx.db(), id, member.id)
             .await?

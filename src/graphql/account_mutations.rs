@@ -6,13 +6,14 @@ use crate::security::{Event, Subject};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::Utc;
 
-use super::graphql::{Customer, NotificationSettings, ServiceLocation};
-use super::{locations, recovery, registration, settings, withdrawal};
-use crate::auth::graphql::Session;
-use crate::auth::{self, session};
-use crate::error::{GqlResult, UserError};
+use super::accounts::{Customer, NotificationSettings, ServiceLocation};
+use crate::accounts::{locations, recovery, registration, settings, withdrawal};
+use crate::auth::session;
 use crate::graphql::AppContext;
-use crate::portal::SecretQuestion;
+use crate::graphql::auth::Session;
+use crate::graphql::errors::{GqlResult, UserError};
+use crate::graphql::guard;
+use crate::graphql::portal::SecretQuestion;
 
 #[derive(InputObject)]
 pub struct RequestRegistrationInput {
@@ -192,7 +193,7 @@ impl RecoveryQuery {
         let q = recovery::question(
             ctx.db(),
             ctx.secrets(),
-            &auth::client_address(ctx),
+            &guard::client_address(ctx),
             ctx.config().address_failure_limit,
             &portal_customer_number,
         )
@@ -217,7 +218,7 @@ impl AccountMutation {
             ctx.db(),
             ctx.config(),
             ctx.hasher().keyring(),
-            &auth::client_address(ctx),
+            &guard::client_address(ctx),
             &input.email,
             input.agree_to_terms,
         )
@@ -253,8 +254,8 @@ impl AccountMutation {
             ctx.db(),
             ctx.config(),
             ctx.hasher(),
-            &auth::origin(ctx),
-            &auth::client_address(ctx),
+            &guard::origin(ctx),
+            &guard::client_address(ctx),
             registration::Completion {
                 token: input.token,
                 login_id: input.login_id,
@@ -304,13 +305,13 @@ impl AccountMutation {
             ctx.db(),
             ctx.config(),
             ctx.hasher(),
-            &auth::client_address(ctx),
+            &guard::client_address(ctx),
             &input.portal_customer_number,
             &input.secret_answer,
             input.unlock_token.as_deref(),
         )
         .await?;
-        auth::security_log(
+        guard::security_log(
             ctx,
             Event::RecoveryAttempt,
             result.is_ok(),
@@ -343,7 +344,7 @@ impl AccountMutation {
             ctx.db(),
             ctx.config(),
             ctx.hasher(),
-            &auth::client_address(ctx),
+            &guard::client_address(ctx),
             recovery::ResetInput {
                 login_id: &input.login_id,
                 portal_customer_number: &input.portal_customer_number,
@@ -353,7 +354,7 @@ impl AccountMutation {
             },
         )
         .await?;
-        auth::security_log(
+        guard::security_log(
             ctx,
             Event::PasswordResetRequested,
             result.is_ok(),
@@ -376,7 +377,7 @@ impl AccountMutation {
         let result =
             recovery::complete_password_reset(ctx.db(), ctx.hasher().keyring(), &input.token)
                 .await?;
-        auth::security_log(
+        guard::security_log(
             ctx,
             Event::PasswordReset,
             result.is_ok(),
@@ -389,12 +390,12 @@ impl AccountMutation {
 
     /// Ends one of the member's own sessions (e.g. a phone left behind).
     async fn end_session(&self, ctx: &Context<'_>, id: ID) -> GqlResult<SuccessPayload> {
-        let who = auth::member(ctx).await?;
+        let who = guard::member(ctx).await?;
         let ended = match id.parse::<i64>() {
             Ok(session_id) => session::end_member_session(ctx.db(), who.id, session_id).await?,
             Err(_) => false,
         };
-        auth::security_log(
+        guard::security_log(
             ctx,
             Event::SessionEnded,
             ended,
@@ -418,7 +419,7 @@ impl AccountMutation {
         ctx: &Context<'_>,
         input: ChangePasswordInput,
     ) -> GqlResult<SuccessPayload> {
-        let who = auth::member(ctx).await?;
+        let who = guard::member(ctx).await?;
         let result = settings::change_password(
             ctx.db(),
             ctx.hasher(),
@@ -427,7 +428,7 @@ impl AccountMutation {
             &input.new_password,
         )
         .await?;
-        auth::security_log(
+        guard::security_log(
             ctx,
             Event::PasswordChanged,
             result.is_ok(),
@@ -445,7 +446,7 @@ impl AccountMutation {
         ctx: &Context<'_>,
         input: ChangeEmailInput,
     ) -> GqlResult<CustomerPayload> {
-        let who = auth::member(ctx).await?;
+        let who = guard::member(ctx).await?;
         let result = settings::request_email_change(
             ctx.db(),
             ctx.config(),
@@ -455,7 +456,7 @@ impl AccountMutation {
             &input.email,
         )
         .await?;
-        auth::security_log(
+        guard::security_log(
             ctx,
             Event::EmailChangeRequested,
             result.is_ok(),
@@ -476,7 +477,7 @@ impl AccountMutation {
     ) -> GqlResult<SuccessPayload> {
         ctx.config().service_hours.ensure_open(Utc::now())?;
         let result = settings::confirm_email_change(ctx.db(), &input.token).await?;
-        auth::security_log(
+        guard::security_log(
             ctx,
             Event::EmailChanged,
             result.is_ok(),
@@ -492,7 +493,7 @@ impl AccountMutation {
         ctx: &Context<'_>,
         input: NotificationSettingsInput,
     ) -> GqlResult<UpdateNotificationSettingsPayload> {
-        let who = auth::member(ctx).await?;
+        let who = guard::member(ctx).await?;
         let member = settings::update_notifications(
             ctx.db(),
             who,
@@ -513,7 +514,7 @@ impl AccountMutation {
         ctx: &Context<'_>,
         input: AddServiceLocationInput,
     ) -> GqlResult<AddServiceLocationPayload> {
-        let who = auth::member(ctx).await?;
+        let who = guard::member(ctx).await?;
         Ok(
             match locations::add(ctx.db(), who, &input.portal_customer_number).await? {
                 Ok(location) => AddServiceLocationPayload {
@@ -534,7 +535,7 @@ impl AccountMutation {
         ctx: &Context<'_>,
         input: RemoveServiceLocationInput,
     ) -> GqlResult<SuccessPayload> {
-        let who = auth::member(ctx).await?;
+        let who = guard::member(ctx).await?;
         let id = input.id.parse::<i64>().ok();
         let result =
             locations::remove(ctx.db(), ctx.hasher(), who, id, &input.current_password).await?;
@@ -543,10 +544,10 @@ impl AccountMutation {
 
     /// 退会: erases the member's own data and ends every session.
     async fn withdraw(&self, ctx: &Context<'_>, input: WithdrawInput) -> GqlResult<SuccessPayload> {
-        let who = auth::member(ctx).await?;
+        let who = guard::member(ctx).await?;
         let result =
             withdrawal::withdraw(ctx.db(), ctx.hasher(), who, &input.current_password).await?;
-        auth::security_log(
+        guard::security_log(
             ctx,
             Event::Withdrawal,
             result.is_ok(),

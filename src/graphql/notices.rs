@@ -6,11 +6,12 @@ use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::Utc;
 use entity::notice;
 
-use super::service::{self, NoticeCursor};
-use crate::auth;
-use crate::error::{AppError, GqlResult, UserError};
+use crate::error::AppError;
+use crate::graphql::errors::{GqlResult, UserError};
+use crate::graphql::guard;
 use crate::graphql::pagination::{decode_cursor, encode_cursor, page_size};
 use crate::graphql::{AppContext, parse_id, scalars::DateTime};
+use crate::notices::service::{self, NoticeCursor};
 
 /// A notice as one member sees it.
 pub struct Notice {
@@ -65,7 +66,7 @@ impl NoticeQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> GqlResult<Connection<String, Notice>> {
-        let member = auth::member(ctx).await?;
+        let member = guard::member(ctx).await?;
         let first = page_size(first)?;
         let after = match after {
             Some(raw) => Some(NoticeCursor::decode(&decode_cursor(&raw)?).ok_or_else(|| {
@@ -93,7 +94,7 @@ impl NoticeQuery {
 
     /// One notice the signed-in member may see.
     async fn notice(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Option<Notice>> {
-        let member = auth::member(ctx).await?;
+        let member = guard::member(ctx).await?;
         let id = parse_id(&id, "お知らせ")?;
         service::notice_for(ctx.db(), member.id, id)
             .await?
@@ -118,7 +119,7 @@ impl NoticeMutation {
         ctx: &Context<'_>,
         id: ID,
     ) -> GqlResult<MarkNoticeReadPayload> {
-        let member = auth::member(ctx).await?;
+        let member = guard::member(ctx).await?;
         let not_found = || MarkNoticeReadPayload {
             user_errors: vec![UserError::new(
                 Some("id"),

@@ -1,19 +1,21 @@
 //! The signed-in member (`me`) and their service locations.
 
-use crate::auth::graphql::SignedInSession;
+use crate::graphql::auth::SignedInSession;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::Utc;
 use entity::{member, service_location};
 
-use super::service;
-use crate::auth;
-use crate::billing::graphql::{Bill, UsagePoint, bills_connection};
+use crate::accounts::service;
 use crate::billing::service as billing;
-use crate::documents::graphql::{Document, documents_connection};
-use crate::error::{AppError, GqlResult};
+use crate::error::AppError;
+use crate::graphql::billing::{Bill, UsagePoint, bills_connection};
+use crate::graphql::documents::{Document, documents_connection};
+use crate::graphql::errors::GqlResult;
+use crate::graphql::guard;
+use crate::graphql::portal::SecretQuestion;
 use crate::graphql::{AppContext, parse_id};
-use crate::portal::{SecretQuestion, greeting};
+use crate::portal::greeting;
 
 /// A member (会員) as they see their own account.
 pub struct Customer(pub member::Model);
@@ -71,7 +73,7 @@ impl Customer {
     /// The member's signed-in sessions, most recently used first; readable
     /// only from one of them.
     async fn sessions(&self, ctx: &Context<'_>) -> GqlResult<Vec<SignedInSession>> {
-        let who = crate::auth::member(ctx).await?;
+        let who = guard::member(ctx).await?;
         if who.id != self.0.id {
             return Ok(vec![]);
         }
@@ -162,7 +164,7 @@ pub struct AccountQuery;
 impl AccountQuery {
     /// The signed-in member.
     async fn me(&self, ctx: &Context<'_>) -> GqlResult<Customer> {
-        let member = auth::member(ctx).await?;
+        let member = guard::member(ctx).await?;
         Ok(Customer(service::member(ctx.db(), member.id).await?))
     }
 
@@ -172,7 +174,7 @@ impl AccountQuery {
         ctx: &Context<'_>,
         id: ID,
     ) -> GqlResult<Option<ServiceLocation>> {
-        let member = auth::member(ctx).await?;
+        let member = guard::member(ctx).await?;
         let id = parse_id(&id, "給水場所")?;
         service::location_of_member(ctx.db(), id, member.id)
             .await?

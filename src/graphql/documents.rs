@@ -5,9 +5,10 @@ use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Enum, ID, Object};
 use chrono::{NaiveDate, Utc};
 
-use super::service::{self, DocumentMeta};
-use crate::accounts::graphql::ServiceLocation;
-use crate::error::{AppError, AppResult, GqlResult};
+use crate::documents::service::{self, DocumentMeta};
+use crate::error::{AppError, AppResult};
+use crate::graphql::accounts::ServiceLocation;
+use crate::graphql::errors::GqlResult;
 use crate::graphql::pagination::{decode_cursor, encode_cursor, page_size};
 use crate::graphql::{AppContext, scalars::Date};
 

@@ -7,15 +7,17 @@ use entity::types::MemberStatus as StoredStatus;
 use entity::{audit_log, member, service_location, staff};
 use sea_orm::EntityTrait;
 
-use super::service;
-use crate::auth::graphql::Session;
+use crate::auth::StaffId;
 use crate::auth::service::{LoginOutcome, staff_login};
-use crate::auth::{self, StaffId};
-use crate::billing::graphql::{Bill, UsagePoint, bills_connection};
 use crate::billing::service as billing;
-use crate::error::{AppError, GqlResult, UserError};
+use crate::error::AppError;
+use crate::graphql::auth::Session;
+use crate::graphql::billing::{Bill, UsagePoint, bills_connection};
+use crate::graphql::errors::{GqlResult, UserError};
+use crate::graphql::guard;
 use crate::graphql::pagination::{decode_cursor, encode_cursor, page_size};
 use crate::graphql::{AppContext, parse_id, scalars::DateTime};
+use crate::support::service;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
 pub enum MemberStatus {
@@ -257,7 +259,7 @@ impl SupportMutations {
         };
         let txn = crate::db::write_txn(ctx.db()).await?;
         service::unlock(&txn, ctx.hasher().keyring(), &member).await?;
-        auth::security_log(
+        guard::security_log(
             ctx,
             Event::Unlock,
             true,
@@ -300,7 +302,7 @@ pub struct SupportQuery;
 impl SupportQuery {
     /// Support staff's look-ups (staff sessions only).
     async fn support(&self, ctx: &Context<'_>) -> GqlResult<SupportQueries> {
-        Ok(SupportQueries(auth::staff(ctx).await?))
+        Ok(SupportQueries(guard::staff(ctx).await?))
     }
 }
 
@@ -319,8 +321,8 @@ impl SupportMutation {
             ctx.db(),
             ctx.config(),
             ctx.hasher(),
-            &auth::origin(ctx),
-            &auth::client_address(ctx),
+            &guard::origin(ctx),
+            &guard::client_address(ctx),
             &input.login_id,
             &input.password,
         )
@@ -331,7 +333,7 @@ impl SupportMutation {
             LoginOutcome::LockedByThisFailure { .. } => (false, "locked_now"),
             LoginOutcome::InvalidCredentials => (false, "invalid_credentials"),
         };
-        auth::security_log(
+        guard::security_log(
             ctx,
             Event::StaffSignIn,
             success,
@@ -376,6 +378,6 @@ impl SupportMutation {
 
     /// Support staff's actions (staff sessions only).
     async fn support(&self, ctx: &Context<'_>) -> GqlResult<SupportMutations> {
-        Ok(SupportMutations(auth::staff(ctx).await?))
+        Ok(SupportMutations(guard::staff(ctx).await?))
     }
 }
