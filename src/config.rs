@@ -100,6 +100,9 @@ pub struct Config {
     /// `PORTAL_REQUEST_TIMEOUT_SECONDS`: a request not answered within this
     /// gets 408; default 30.
     pub request_timeout_seconds: u64,
+    /// `PORTAL_CITY`: the city profile (TOML; see `src/city/kanazawa.toml`
+    /// for every field); default the bundled Kanazawa profile.
+    pub city: std::sync::Arc<crate::city::City>,
 }
 
 /// A configuration value that could not be used.
@@ -179,10 +182,16 @@ impl Config {
                 "expected HH:MM-HH:MM (Asia/Tokyo) or `always`",
             )
         })?;
+        let city_path = lookup("PORTAL_CITY").filter(|s| !s.is_empty());
+        let city = crate::city::City::load(city_path.as_deref()).map_err(|reason| ConfigError {
+            variable: "PORTAL_CITY",
+            value: city_path.clone().unwrap_or_default(),
+            reason,
+        })?;
         let cpus = std::thread::available_parallelism().map_or(2, usize::from);
         let raw_from = get(
             "PORTAL_MAIL_FROM",
-            "金沢市上下水道局 <noreply@portal.example.jp>",
+            &format!("{} <noreply@portal.example.jp>", city.organisation.ja),
         );
         let mail_from = match raw_from.1.parse::<lettre::message::Mailbox>() {
             Ok(_) => raw_from.1,
@@ -255,6 +264,7 @@ impl Config {
             request_timeout_seconds: number("PORTAL_REQUEST_TIMEOUT_SECONDS", "30", 1, 3600)?,
             address_failure_limit: number("PORTAL_ADDRESS_FAILURE_LIMIT", "50", 1, 1_000_000)?
                 as u32,
+            city: std::sync::Arc::new(city),
         })
     }
 }

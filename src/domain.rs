@@ -19,17 +19,17 @@ impl LoginId {
     pub const MIN: usize = 4;
     pub const MAX: usize = 32;
 
-    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+    pub fn parse(raw: &str) -> Result<Self, LoginIdProblem> {
         let id = normalise(raw);
         let len = id.chars().count();
         if !(Self::MIN..=Self::MAX).contains(&len) {
-            return Err("ログインIDは4文字以上32文字以内で入力してください。");
+            return Err(LoginIdProblem::Length);
         }
         if !id
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
         {
-            return Err("ログインIDに使える文字は半角英数字と . _ - @ です。");
+            return Err(LoginIdProblem::Characters);
         }
         Ok(Self(id.to_ascii_lowercase()))
     }
@@ -77,10 +77,10 @@ fn luhn_digit(body: &str) -> u32 {
 pub struct CustomerNumber(String);
 
 impl CustomerNumber {
-    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+    pub fn parse(raw: &str) -> Result<Self, NumberProblem> {
         match digits_only(raw) {
             Some(d) if d.len() == 10 => Ok(Self(d)),
-            _ => Err("お客様番号は10桁の数字で入力してください。"),
+            _ => Err(NumberProblem::Format),
         }
     }
 
@@ -95,17 +95,17 @@ impl CustomerNumber {
 pub struct PortalCustomerNumber(String);
 
 impl PortalCustomerNumber {
-    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+    pub fn parse(raw: &str) -> Result<Self, NumberProblem> {
         match digits_only(raw) {
             Some(d) if d.len() == 12 => {
                 let (body, check) = d.split_at(11);
                 if check.chars().next().and_then(|c| c.to_digit(10)) == Some(luhn_digit(body)) {
                     Ok(Self(d))
                 } else {
-                    Err("ポータルサイト用お客様番号に誤りがあります。検針票をご確認ください。")
+                    Err(NumberProblem::CheckDigit)
                 }
             }
-            _ => Err("ポータルサイト用お客様番号は12桁の数字で入力してください。"),
+            _ => Err(NumberProblem::Format),
         }
     }
 
@@ -127,8 +127,8 @@ impl PortalCustomerNumber {
 pub struct Email(String);
 
 impl Email {
-    pub fn parse(raw: &str) -> Result<Self, &'static str> {
-        const BAD: &str = "メールアドレスの形式が正しくありません。";
+    pub fn parse(raw: &str) -> Result<Self, InvalidEmail> {
+        const BAD: InvalidEmail = InvalidEmail;
         let raw = normalise(raw);
         let (local, domain) = raw.rsplit_once('@').ok_or(BAD)?;
         let domain = domain.to_ascii_lowercase();
@@ -165,14 +165,14 @@ impl Email {
 pub struct DisplayName(String);
 
 impl DisplayName {
-    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+    pub fn parse(raw: &str) -> Result<Self, NameProblem> {
         let name = normalise(raw);
         let len = name.chars().count();
         if len == 0 || len > 50 {
-            return Err("お名前は1文字以上50文字以内で入力してください。");
+            return Err(NameProblem::Length);
         }
         if name.chars().any(|c| c.is_control() || is_invisible(c)) {
-            return Err("お名前に使えない文字が含まれています。");
+            return Err(NameProblem::Characters);
         }
         Ok(Self(name))
     }
@@ -214,37 +214,51 @@ pub fn normalise_secret_answer(raw: &str) -> String {
         .collect()
 }
 
-/// Why a new password was refused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PasswordProblem {
-    TooShort,
-    TooLong,
-    Common,
-    ContainsPersonal,
+/// Why a login ID was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LoginIdProblem {
+    #[error("a login ID has 4 to 32 characters")]
+    Length,
+    #[error("a login ID may use letters, digits and . _ - @ only")]
+    Characters,
 }
 
-impl PasswordProblem {
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::TooShort => "PASSWORD_TOO_SHORT",
-            Self::TooLong => "PASSWORD_TOO_LONG",
-            Self::Common => "PASSWORD_TOO_COMMON",
-            Self::ContainsPersonal => "PASSWORD_CONTAINS_PERSONAL_INFO",
-        }
-    }
+/// Why a (portal) customer number was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum NumberProblem {
+    /// Not the right count of digits.
+    #[error("not the right number of digits")]
+    Format,
+    /// The right count, but the check digit does not match: a typo.
+    #[error("the check digit does not match")]
+    CheckDigit,
+}
 
-    pub fn message(self) -> &'static str {
-        match self {
-            Self::TooShort => "パスワードは12文字以上で入力してください。",
-            Self::TooLong => "パスワードは128文字以内で入力してください。",
-            Self::Common => {
-                "よく使われているパスワードは使えません。別のパスワードを入力してください。"
-            }
-            Self::ContainsPersonal => {
-                "ログインID・お客様番号・サイト名を含むパスワードは使えません。"
-            }
-        }
-    }
+/// An address that does not look deliverable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("not a valid e-mail address")]
+pub struct InvalidEmail;
+
+/// Why a display name was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum NameProblem {
+    #[error("a name has 1 to 50 characters")]
+    Length,
+    #[error("the name has control or invisible characters")]
+    Characters,
+}
+
+/// Why a new password was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PasswordProblem {
+    #[error("a password needs at least 12 characters")]
+    TooShort,
+    #[error("a password may have at most 128 characters")]
+    TooLong,
+    #[error("the password is too common")]
+    Common,
+    #[error("the password contains the login ID, a customer number or the site's name")]
+    ContainsPersonal,
 }
 
 /// Widely used passwords (the first 1,000 of zxcvbn's list, MIT, and every
@@ -319,18 +333,7 @@ pub struct Yen(pub i64);
 /// Grouped by thousands, as amounts are printed: `10,296`.
 impl std::fmt::Display for Yen {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let digits = self.0.unsigned_abs().to_string();
-        let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-        if self.0 < 0 {
-            out.push('-');
-        }
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                out.push(',');
-            }
-            out.push(c);
-        }
-        f.write_str(&out)
+        f.write_str(&crate::i18n::format::grouped(self.0))
     }
 }
 

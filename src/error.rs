@@ -2,7 +2,8 @@
 //!
 //! Which variant to use:
 //! - a member's *input* that is wrong (bad password, taken login ID) is not an
-//!   error at all: mutations answer it in `userErrors` (see [`UserError`]);
+//!   error at all: each domain returns a typed refusal (`AccountError`…),
+//!   which the GraphQL layer answers in `userErrors`;
 //! - everything a client can act on otherwise is a variant here, with a stable
 //!   `extensions.code`;
 //! - anything else is [`AppError::Internal`]: its detail is logged and the
@@ -12,24 +13,50 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-/// A failure that is not the member's input.
+/// What was not found, for the message a member reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Missing {
+    Location,
+    Bill,
+    Notice,
+    Member,
+    Document,
+    SecretQuestion,
+    /// A key or row the service itself needs.
+    Other,
+}
+
+/// Which argument was out of bounds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BadInput {
+    Cursor,
+    PageSize { max: u32 },
+    HistoryMonths { max: u32 },
+    PortalNumber,
+}
+
+/// A failure that is not the member's input. `Display` is for the log;
+/// what a client reads comes from the catalogue.
 #[derive(Clone, Debug, thiserror::Error)]
 pub enum AppError {
-    #[error("ログインしてください。")]
+    #[error("unauthenticated")]
     Unauthenticated,
-    #[error("この操作は許可されていません。")]
+    #[error("forbidden")]
     Forbidden,
-    #[error("{0}が見つかりません。")]
-    NotFound(&'static str),
-    #[error("{0}")]
-    BadRequest(String),
-    #[error("ただいまの時間はご利用いただけません（サービス時間外です）。")]
+    #[error("not found: {0:?}")]
+    NotFound(Missing),
+    #[error("bad request: {0:?}")]
+    BadRequest(BadInput),
+    #[error("outside service hours")]
     OutsideServiceHours {
         next_opens_at: Option<DateTime<Utc>>,
     },
-    #[error("しばらく時間をおいてから、もう一度お試しください。")]
-    RateLimited,
-    #[error("システムエラーが発生しました。しばらくしてからもう一度お試しください。")]
+    #[error("rate limited")]
+    RateLimited {
+        /// When the limit lifts, if known.
+        until: Option<DateTime<Utc>>,
+    },
+    #[error("internal: {0}")]
     Internal(Arc<dyn std::error::Error + Send + Sync>),
 }
 
@@ -42,7 +69,7 @@ impl AppError {
             Self::NotFound(_) => "NOT_FOUND",
             Self::BadRequest(_) => "BAD_REQUEST",
             Self::OutsideServiceHours { .. } => "OUTSIDE_SERVICE_HOURS",
-            Self::RateLimited => "RATE_LIMITED",
+            Self::RateLimited { .. } => "RATE_LIMITED",
             Self::Internal(_) => "INTERNAL",
         }
     }

@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod billing;
+pub mod city;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -17,6 +18,7 @@ pub mod error;
 pub mod graphql;
 pub mod housekeeping;
 pub mod http;
+pub mod i18n;
 pub mod import;
 pub mod mail;
 pub mod net;

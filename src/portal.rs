@@ -78,12 +78,19 @@ impl ServiceHours {
     }
 }
 
-/// The greeting for the hour in Asia/Tokyo.
-pub fn greeting(now: DateTime<Utc>) -> &'static str {
+/// Which greeting the hour in Asia/Tokyo calls for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Greeting {
+    Morning,
+    Day,
+    Evening,
+}
+
+pub fn greeting(now: DateTime<Utc>) -> Greeting {
     match now.with_timezone(&Tokyo).hour() {
-        4..=10 => "おはようございます",
-        11..=17 => "こんにちは",
-        _ => "こんばんは",
+        4..=10 => Greeting::Morning,
+        11..=17 => Greeting::Day,
+        _ => Greeting::Evening,
     }
 }
 
@@ -140,9 +147,9 @@ mod tests {
 
     #[test]
     fn greetings_follow_the_hour_in_tokyo() {
-        assert_eq!(greeting(tokyo(8, 0)), "おはようございます");
-        assert_eq!(greeting(tokyo(13, 0)), "こんにちは");
-        assert_eq!(greeting(tokyo(20, 0)), "こんばんは");
-        assert_eq!(greeting(tokyo(1, 0)), "こんばんは");
+        assert_eq!(greeting(tokyo(8, 0)), Greeting::Morning);
+        assert_eq!(greeting(tokyo(13, 0)), Greeting::Day);
+        assert_eq!(greeting(tokyo(20, 0)), Greeting::Evening);
+        assert_eq!(greeting(tokyo(1, 0)), Greeting::Evening);
     }
 }

@@ -9,6 +9,7 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ConnectionTrait, EntityTrait, Set};
 use sha2::{Digest, Sha256};
 
+use crate::error::Missing;
 use crate::error::{AppError, AppResult};
 
 /// The service's keys.
@@ -91,6 +92,6 @@ async fn load_or_create(db: &impl ConnectionTrait, name: &str) -> AppResult<Vec<
     let stored = app_secret::Entity::find_by_id(name.to_string())
         .one(db)
         .await?
-        .ok_or(AppError::NotFound("鍵"))?;
+        .ok_or(AppError::NotFound(Missing::Other))?;
     hex::decode(stored.value).map_err(AppError::internal)
 }

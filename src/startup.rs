@@ -33,6 +33,8 @@ pub enum StartError {
     App(AppError),
     #[error("the GraphQL contract does not hold: {0}")]
     Contract(String),
+    #[error("the message catalogue does not load: {0}")]
+    Catalogue(String),
 }
 
 impl From<AppError> for StartError {
@@ -54,6 +56,23 @@ pub struct Application {
 
 impl Application {
     pub async fn build(config: Config) -> Result<Self, StartError> {
+        crate::i18n::install(&config.city.terms()).map_err(StartError::Catalogue)?;
+        // Both ports first: a start that cannot serve fails before it
+        // migrates or seeds anything.
+        let listener =
+            TcpListener::bind(config.listen)
+                .await
+                .map_err(|source| StartError::Listen {
+                    addr: config.listen,
+                    source,
+                })?;
+        let metrics_listener =
+            TcpListener::bind(config.metrics_listen)
+                .await
+                .map_err(|source| StartError::Listen {
+                    addr: config.metrics_listen,
+                    source,
+                })?;
         let metrics = Arc::new(Metrics::default());
         let db = open_database(&config, metrics.clone()).await?;
         if config.demo_data
@@ -64,13 +83,6 @@ impl Application {
         let secrets = Secrets::load(&db).await?;
         let hasher = Hasher::new(config.hash_concurrency, secrets.keyring()).await?;
         let mail = MailWorker::new(db.clone(), &config)?;
-        let listener =
-            TcpListener::bind(config.listen)
-                .await
-                .map_err(|source| StartError::Listen {
-                    addr: config.listen,
-                    source,
-                })?;
         let app = AppState {
             db: db.clone(),
             config: Arc::new(config),
@@ -80,13 +92,6 @@ impl Application {
             mail: mail.clone(),
         };
         let app_config = app.config.clone();
-        let metrics_listener =
-            TcpListener::bind(app_config.metrics_listen)
-                .await
-                .map_err(|source| StartError::Listen {
-                    addr: app_config.metrics_listen,
-                    source,
-                })?;
         let schema = graphql::schema(Some(app.clone()));
         let contract = Contract::new(
             &schema.sdl(),

@@ -23,6 +23,10 @@ pub struct Model {
     pub notify_notice_published: bool,
     /// A mail on each sign-in from a device not seen before.
     pub notify_new_device: bool,
+    /// Mails and documents in this language (`ja`, `en`).
+    pub language: String,
+    /// The terms of use version the member agreed to.
+    pub terms_version: String,
     pub status: MemberStatus,
     pub registered_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -14,6 +14,10 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
     pub used_at: Option<DateTimeUtc>,
+    /// The terms of use version agreed to when the link was requested.
+    pub terms_version: String,
+    /// The language the link was requested in (`ja`, `en`).
+    pub language: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

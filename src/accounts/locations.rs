@@ -6,34 +6,27 @@ use entity::service_location;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
-use super::registration::number_unavailable;
+use super::AccountError;
 use super::settings::{check_current_password, load};
 use crate::auth::MemberId;
 use crate::auth::password::Hasher;
 use crate::auth::throttle::{self, Key};
 use crate::domain::PortalCustomerNumber;
-use crate::error::{AppError, AppResult};
-use crate::graphql::errors::UserError;
+use crate::error::{AppError, AppResult, Missing};
 
 /// Links the location with this portal customer number to the member.
 pub async fn add(
     db: &DatabaseConnection,
     who: MemberId,
     raw_number: &str,
-) -> AppResult<Result<service_location::Model, Vec<UserError>>> {
+) -> AppResult<Result<service_location::Model, Vec<AccountError>>> {
     let number = match PortalCustomerNumber::parse(raw_number) {
         Ok(n) => n,
-        Err(m) => {
-            return Ok(Err(vec![UserError::new(
-                Some("portalCustomerNumber"),
-                "INVALID_CUSTOMER_NUMBER",
-                m,
-            )]));
-        }
+        Err(p) => return Ok(Err(vec![AccountError::PortalNumber(p)])),
     };
     let key = Key::add_location(who.id);
-    if throttle::locked_until(db, &key).await?.is_some() {
-        return Err(AppError::RateLimited);
+    if let Some(until) = throttle::locked_until(db, &key).await? {
+        return Err(AppError::RateLimited { until: Some(until) });
     }
     let mine = service_location::Entity::find()
         .filter(service_location::Column::PortalCustomerNumber.eq(number.as_str()))
@@ -41,11 +34,7 @@ pub async fn add(
         .one(db)
         .await?;
     if mine.is_some() {
-        return Ok(Err(vec![UserError::new(
-            Some("portalCustomerNumber"),
-            "ALREADY_LINKED",
-            "この給水場所は既にご登録済みです。",
-        )]));
+        return Ok(Err(vec![AccountError::AlreadyLinked]));
     }
     let linked = service_location::Entity::update_many()
         .col_expr(service_location::Column::MemberId, Expr::value(who.id))
@@ -56,13 +45,13 @@ pub async fn add(
         .await?;
     if linked.rows_affected != 1 {
         throttle::record_failure(db, &key, throttle::ADD_LOCATION).await?;
-        return Ok(Err(vec![number_unavailable()]));
+        return Ok(Err(vec![AccountError::NumberUnavailable]));
     }
     let location = service_location::Entity::find()
         .filter(service_location::Column::PortalCustomerNumber.eq(number.as_str()))
         .one(db)
         .await?
-        .ok_or(AppError::NotFound("給水場所"))?;
+        .ok_or(AppError::NotFound(Missing::Location))?;
     Ok(Ok(location))
 }
 
@@ -74,18 +63,12 @@ pub async fn remove(
     who: MemberId,
     location_id: Option<i64>,
     current_password: &str,
-) -> AppResult<Result<(), Vec<UserError>>> {
+) -> AppResult<Result<(), Vec<AccountError>>> {
     let member = load(db, who).await?;
     if let Err(errors) = check_current_password(db, hasher, &member, current_password).await? {
         return Ok(Err(errors));
     }
-    let not_found = || {
-        vec![UserError::new(
-            Some("id"),
-            "NOT_FOUND",
-            "給水場所が見つかりません。",
-        )]
-    };
+    let not_found = || vec![AccountError::LocationNotFound];
     let Some(location_id) = location_id else {
         return Ok(Err(not_found()));
     };
@@ -115,11 +98,7 @@ pub async fn remove(
         .await?;
     if left == 0 {
         txn.rollback().await?;
-        return Ok(Err(vec![UserError::new(
-            Some("id"),
-            "LAST_SERVICE_LOCATION",
-            "最後の給水場所は解除できません。ご利用をやめる場合は退会手続きをしてください。",
-        )]));
+        return Ok(Err(vec![AccountError::LastLocation]));
     }
     txn.commit().await?;
     Ok(Ok(()))

@@ -1,228 +1,326 @@
-//! The mails of membership, in plain Japanese.
+//! The mails of membership, in the member's language, from the catalogue
+//! (`src/i18n/*/mails.ftl`): every one greets the member, says what
+//! happened, closes with thanks and signs with the desk to contact.
 
 use chrono::{DateTime, Utc};
+use entity::member;
 
-use crate::graphql::scalars::to_tokyo_rfc3339;
+use crate::i18n::{Lang, format};
 use crate::mail::OutgoingMail;
+use crate::t;
 
-const SIGNATURE: &str = "\n\n――――――――――――――――――――\n金沢市上下水道局 お客さまサービス\n\
-このメールは送信専用です。お心当たりのない場合は、上下水道局までお問い合わせください。\n";
+/// The language a member's mails are written in.
+pub fn member_lang(member: &member::Model) -> Lang {
+    Lang::parse(&member.language).unwrap_or_default()
+}
 
-fn mail(to: &str, subject: &str, body: String) -> OutgoingMail {
+/// Whether a mail also says whom to tell when it was not asked for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Unsolicited {
+    Mention,
+    Omit,
+}
+
+/// A whole mail: salutation, `body`, closing and signature.
+pub fn compose(
+    lang: Lang,
+    to: &str,
+    name: Option<&str>,
+    subject: String,
+    body: String,
+    footer: Option<String>,
+) -> OutgoingMail {
+    let salutation = match name {
+        Some(name) => t!(lang, "mail-salutation", name = name),
+        None => t!(lang, "mail-salutation-anonymous"),
+    };
+    let mut text = format!("{salutation}\n\n{}\n\n", body.trim_end());
+    if let Some(footer) = footer {
+        text.push_str(&footer);
+        text.push_str("\n\n");
+    }
+    text.push_str(&t!(lang, "mail-closing"));
+    text.push_str("\n\n");
+    text.push_str(&t!(lang, "mail-signature"));
+    text.push('\n');
     OutgoingMail {
         to: to.to_string(),
-        subject: format!("【金沢市上下水道局】{subject}"),
-        body: format!("{body}{SIGNATURE}"),
+        subject: t!(lang, "mail-subject", subject = subject),
+        body: text,
     }
 }
 
-fn tokyo(at: DateTime<Utc>) -> String {
-    let t = to_tokyo_rfc3339(at);
-    // 2026-11-24T21:41:33+09:00 → 2026-11-24 21:41
-    format!("{} {}", &t[..10], &t[11..16])
+fn mail(
+    lang: Lang,
+    to: &str,
+    name: Option<&str>,
+    subject: String,
+    body: String,
+    unsolicited: Unsolicited,
+) -> OutgoingMail {
+    let footer = (unsolicited == Unsolicited::Mention).then(|| t!(lang, "mail-unsolicited"));
+    compose(lang, to, name, subject, body, footer)
 }
 
-pub fn registration_link(to: &str, link: &str, expires_at: DateTime<Utc>) -> OutgoingMail {
+fn when(lang: Lang, at: DateTime<Utc>) -> String {
+    format::date_time(lang, at)
+}
+
+pub fn registration_link(
+    lang: Lang,
+    to: &str,
+    link: &str,
+    expires_at: DateTime<Utc>,
+) -> OutgoingMail {
     mail(
+        lang,
         to,
-        "会員仮登録のご案内",
-        format!(
-            "上下水道ポータルサイトへの会員登録のお申し込みを受け付けました。\n\n\
-             次のリンクから、登録手続きを続けてください。\n{link}\n\n\
-             このリンクの有効期限は {} までです（1回のみ有効）。",
-            tokyo(expires_at)
+        None,
+        t!(lang, "mail-registration-link-subject"),
+        t!(
+            lang,
+            "mail-registration-link-body",
+            link = link,
+            expires = when(lang, expires_at)
         ),
+        Unsolicited::Mention,
     )
 }
 
-pub fn already_registered(to: &str) -> OutgoingMail {
+pub fn already_registered(lang: Lang, to: &str) -> OutgoingMail {
     mail(
+        lang,
         to,
-        "会員登録のお申し込みについて",
-        "上下水道ポータルサイトへの会員登録のお申し込みを受け付けましたが、\
-         このメールアドレスは既に会員として登録されています。\n\n\
-         ログインIDやパスワードをお忘れの場合は、ログイン画面の\
-         「ログインID/パスワードを忘れた方」からお手続きください。"
-            .to_string(),
+        None,
+        t!(lang, "mail-already-registered-subject"),
+        t!(lang, "mail-already-registered-body"),
+        Unsolicited::Mention,
     )
 }
 
-pub fn registration_complete(to: &str, login_id: &str, display_name: &str) -> OutgoingMail {
+pub fn registration_complete(lang: Lang, to: &str, login_id: &str, name: &str) -> OutgoingMail {
     mail(
+        lang,
         to,
-        "会員登録完了のお知らせ",
-        format!(
-            "{display_name} 様\n\n上下水道ポータルサイトへの会員登録が完了しました。\n\n\
-             ログインID: {login_id}\n\n\
-             パスワードと秘密の質問の答えは、大切に保管してください。"
-        ),
+        Some(name),
+        t!(lang, "mail-registration-complete-subject"),
+        t!(lang, "mail-registration-complete-body", login_id = login_id),
+        Unsolicited::Omit,
     )
 }
 
-pub fn login_id_shown(to: &str, display_name: &str) -> OutgoingMail {
+pub fn login_id_shown(member: &member::Model, to: &str) -> OutgoingMail {
+    let lang = member_lang(member);
     mail(
+        lang,
         to,
-        "ログインIDの確認のお知らせ",
-        format!(
-            "{display_name} 様\n\n秘密の質問への回答により、ログインIDの確認が行われました。\n\n\
-             お心当たりのない場合は、パスワードを変更のうえ、上下水道局までご連絡ください。"
-        ),
+        Some(&member.display_name),
+        t!(lang, "mail-login-id-shown-subject"),
+        t!(lang, "mail-login-id-shown-body"),
+        Unsolicited::Omit,
     )
 }
 
-pub fn password_reset(to: &str, display_name: &str) -> OutgoingMail {
+pub fn password_reset(member: &member::Model, to: &str) -> OutgoingMail {
+    let lang = member_lang(member);
     mail(
+        lang,
         to,
-        "パスワード再設定完了のお知らせ",
-        format!(
-            "{display_name} 様\n\n秘密の質問への回答により、パスワードが再設定されました。\n\
-             すべての端末でログアウトしています。新しいパスワードでログインしてください。\n\n\
-             お心当たりのない場合は、至急上下水道局までご連絡ください。"
-        ),
+        Some(&member.display_name),
+        t!(lang, "mail-password-reset-subject"),
+        t!(lang, "mail-password-reset-body"),
+        Unsolicited::Omit,
     )
 }
 
 pub fn password_reset_confirm(
+    member: &member::Model,
     to: &str,
-    display_name: &str,
     link: &str,
     expires_at: DateTime<Utc>,
 ) -> OutgoingMail {
+    let lang = member_lang(member);
     mail(
+        lang,
         to,
-        "パスワード再設定の確認",
-        format!(
-            "{display_name} 様\n\n秘密の質問への回答により、パスワード再設定のお申し込みを受け付けました。\n\
-             次のリンクを開くと、新しいパスワードが有効になります（1回限り）。\n{link}\n\n\
-             このリンクの有効期限は {} までです。\n\
-             お心当たりのない場合は、このメールを破棄し、上下水道局までご連絡ください。\
-             パスワードは変わりません。",
-            tokyo(expires_at)
+        Some(&member.display_name),
+        t!(lang, "mail-password-reset-confirm-subject"),
+        t!(
+            lang,
+            "mail-password-reset-confirm-body",
+            link = link,
+            expires = when(lang, expires_at)
         ),
+        Unsolicited::Mention,
     )
 }
 
 pub fn sign_in_locked(
+    member: &member::Model,
     to: &str,
-    display_name: &str,
     link: &str,
     locked_until: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> OutgoingMail {
+    let lang = member_lang(member);
     mail(
+        lang,
         to,
-        "ログインの一時停止のお知らせ",
-        format!(
-            "{display_name} 様\n\nお客さまのログインIDで、パスワードの誤りが続いたため、\
-             {} までログインを停止しました。\n\n\
-             ご本人がログインする場合は、次のリンクを開き、パスワードを入力してください。\
-             停止中でもログインできます（1回限り、{} まで有効）。\n{link}\n\n\
-             お心当たりのない場合は、どなたかがログインを試みた可能性があります。\
-             パスワードは知られていません。念のためパスワードの変更をおすすめします。",
-            tokyo(locked_until),
-            tokyo(expires_at)
+        Some(&member.display_name),
+        t!(lang, "mail-sign-in-locked-subject"),
+        t!(
+            lang,
+            "mail-sign-in-locked-body",
+            until = when(lang, locked_until),
+            expires = when(lang, expires_at),
+            link = link
         ),
+        Unsolicited::Omit,
     )
 }
 
 pub fn new_device_sign_in(
+    member: &member::Model,
     to: &str,
-    display_name: &str,
     device: &str,
     address: &str,
 ) -> OutgoingMail {
+    let lang = member_lang(member);
     mail(
+        lang,
         to,
-        "新しい端末からのログインのお知らせ",
-        format!(
-            "{display_name} 様\n\nこれまでと異なる端末からログインがありました。\n\
-             端末: {device}\n接続元: {address}\n\n\
-             お心当たりのない場合は、ログイン中の端末の一覧からその端末を終了し、\
-             パスワードを変更してください。"
+        Some(&member.display_name),
+        t!(lang, "mail-new-device-subject"),
+        t!(
+            lang,
+            "mail-new-device-body",
+            device = device,
+            address = address
         ),
+        Unsolicited::Omit,
     )
 }
 
 pub fn recovery_locked(
+    member: &member::Model,
     to: &str,
-    display_name: &str,
     until: DateTime<Utc>,
     link: &str,
     expires_at: DateTime<Utc>,
 ) -> OutgoingMail {
+    let lang = member_lang(member);
     mail(
+        lang,
         to,
-        "秘密の質問の回答ロックのお知らせ",
-        format!(
-            "{display_name} 様\n\n秘密の質問への回答が続けて誤っていたため、\
-             ログインID・パスワードの再発行手続きを {} まで停止しました。\n\n\
-             ご本人のお手続きは、次のリンクから停止中でも1回だけ行えます（{} まで有効）。\n{link}\n\n\
-             お心当たりのない場合は、上下水道局までご連絡ください。",
-            tokyo(until),
-            tokyo(expires_at)
+        Some(&member.display_name),
+        t!(lang, "mail-recovery-locked-subject"),
+        t!(
+            lang,
+            "mail-recovery-locked-body",
+            until = when(lang, until),
+            expires = when(lang, expires_at),
+            link = link
         ),
+        Unsolicited::Mention,
     )
 }
 
-pub fn password_changed(to: &str, display_name: &str) -> OutgoingMail {
+pub fn password_changed(member: &member::Model, to: &str) -> OutgoingMail {
+    let lang = member_lang(member);
     mail(
+        lang,
         to,
-        "パスワード変更のお知らせ",
-        format!(
-            "{display_name} 様\n\nパスワードが変更されました。ほかの端末ではログアウトしています。\n\n\
-             お心当たりのない場合は、至急上下水道局までご連絡ください。"
-        ),
+        Some(&member.display_name),
+        t!(lang, "mail-password-changed-subject"),
+        t!(lang, "mail-password-changed-body"),
+        Unsolicited::Omit,
     )
 }
 
 pub fn email_change_confirm(
+    member: &member::Model,
     to: &str,
-    display_name: &str,
     link: &str,
     expires_at: DateTime<Utc>,
 ) -> OutgoingMail {
+    let lang = member_lang(member);
     mail(
+        lang,
         to,
-        "メールアドレス変更の確認",
-        format!(
-            "{display_name} 様\n\nメールアドレスの変更のお申し込みを受け付けました。\n\
-             次のリンクを開くと、このアドレスへの変更が完了します。\n{link}\n\n\
-             このリンクの有効期限は {} までです。",
-            tokyo(expires_at)
+        Some(&member.display_name),
+        t!(lang, "mail-email-change-confirm-subject"),
+        t!(
+            lang,
+            "mail-email-change-confirm-body",
+            link = link,
+            expires = when(lang, expires_at)
         ),
+        Unsolicited::Mention,
     )
 }
 
-pub fn email_change_requested(to: &str, display_name: &str) -> OutgoingMail {
+pub fn email_change_requested(member: &member::Model, to: &str) -> OutgoingMail {
+    let lang = member_lang(member);
     mail(
+        lang,
         to,
-        "メールアドレス変更のお申し込みについて",
-        format!(
-            "{display_name} 様\n\nメールアドレスを別のアドレスに変更するお申し込みがありました。\n\
-             新しいアドレスで確認が済むと、変更が完了します。\n\n\
-             お心当たりのない場合は、パスワードを変更のうえ、上下水道局までご連絡ください。"
-        ),
+        Some(&member.display_name),
+        t!(lang, "mail-email-change-requested-subject"),
+        t!(lang, "mail-email-change-requested-body"),
+        Unsolicited::Omit,
     )
 }
 
-pub fn email_changed(to: &str, display_name: &str) -> OutgoingMail {
+pub fn email_changed(member: &member::Model, to: &str) -> OutgoingMail {
+    let lang = member_lang(member);
     mail(
+        lang,
         to,
-        "メールアドレス変更完了のお知らせ",
-        format!(
-            "{display_name} 様\n\nメールアドレスの変更が完了しました。今後のお知らせはこのアドレスにお送りします。"
-        ),
+        Some(&member.display_name),
+        t!(lang, "mail-email-changed-subject"),
+        t!(lang, "mail-email-changed-body"),
+        Unsolicited::Mention,
     )
 }
 
-pub fn withdrawn(to: &str, display_name: &str) -> OutgoingMail {
+pub fn withdrawn(member: &member::Model, to: &str) -> OutgoingMail {
+    let lang = member_lang(member);
     mail(
+        lang,
         to,
-        "退会手続き完了のお知らせ",
-        format!(
-            "{display_name} 様\n\n上下水道ポータルサイトの退会手続きが完了しました。\n\
-             ご登録の情報は削除しました。これまでのご利用ありがとうございました。\n\n\
-             水道のご契約は引き続き有効です。再度ご利用の際は、改めて会員登録をお願いします。"
-        ),
+        Some(&member.display_name),
+        t!(lang, "mail-withdrawn-subject"),
+        t!(lang, "mail-withdrawn-body"),
+        Unsolicited::Mention,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mail_greets_closes_and_signs_once() {
+        let mail = registration_complete(Lang::Ja, "a@example.jp", "taro", "金沢 太郎");
+        assert!(
+            mail.subject.starts_with("【金沢市企業局】"),
+            "{}",
+            mail.subject
+        );
+        assert!(mail.body.starts_with("金沢 太郎 様\n\n"), "{}", mail.body);
+        assert_eq!(
+            mail.body.matches("金沢市企業局\n").count(),
+            1,
+            "{}",
+            mail.body
+        );
+        assert!(mail.body.contains("今後とも"), "{}", mail.body);
+        assert!(
+            mail.body.contains("076-"),
+            "the desk's phone: {}",
+            mail.body
+        );
+        let en = registration_complete(Lang::En, "a@example.jp", "taro", "Taro");
+        assert!(en.body.starts_with("Dear Taro,"), "{}", en.body);
+    }
 }

@@ -12,14 +12,14 @@ use sea_orm::{
     QueryOrder, Set,
 };
 
+use super::AccountError;
 use super::mails;
 use crate::auth::password::Hasher;
 use crate::auth::session::{hash_token, new_token};
 use crate::auth::throttle::{self, Key};
 use crate::config::Config;
 use crate::domain::{LoginId, NewPassword, PortalCustomerNumber, normalise_secret_answer};
-use crate::error::{AppError, AppResult};
-use crate::graphql::errors::UserError;
+use crate::error::{AppError, AppResult, BadInput, Missing};
 use crate::mail;
 use crate::secrets::Secrets;
 
@@ -56,14 +56,13 @@ pub async fn question(
     // Every look-up counts against the client address: numbers cannot be
     // walked through to collect questions.
     let address_key = Key::address("recovery-question", client);
-    if throttle::attempt(db, &address_key, throttle::per_address(address_limit))
-        .await?
-        .is_err()
+    if let Err(until) =
+        throttle::attempt(db, &address_key, throttle::per_address(address_limit)).await?
     {
-        return Err(AppError::RateLimited);
+        return Err(AppError::RateLimited { until: Some(until) });
     }
-    let number =
-        PortalCustomerNumber::parse(raw_number).map_err(|m| AppError::BadRequest(m.to_string()))?;
+    let number = PortalCustomerNumber::parse(raw_number)
+        .map_err(|_| AppError::BadRequest(BadInput::PortalNumber))?;
     let member = member_by_number(db, &number).await?;
     let questions = secret_question::Entity::find()
         .order_by_asc(secret_question::Column::SortOrder)
@@ -79,28 +78,15 @@ pub async fn question(
     questions
         .get(pick % questions.len().max(1))
         .cloned()
-        .ok_or(AppError::NotFound("秘密の質問"))
+        .ok_or(AppError::NotFound(Missing::SecretQuestion))
 }
 
-fn wrong_answer() -> Vec<UserError> {
-    vec![UserError::new(
-        Some("secretAnswer"),
-        "WRONG_ANSWER",
-        "ポータルサイト用お客様番号、または秘密の質問の答えが正しくありません。",
-    )]
+fn wrong_answer() -> Vec<AccountError> {
+    vec![AccountError::WrongAnswer]
 }
 
-fn locked(until: DateTime<Utc>) -> Vec<UserError> {
-    let at = crate::graphql::scalars::to_tokyo_rfc3339(until);
-    vec![UserError::new(
-        None,
-        "ACCOUNT_LOCKED",
-        &format!(
-            "秘密の質問への回答が続けて誤っていたため、{} {} までお手続きいただけません。",
-            &at[..10],
-            &at[11..16]
-        ),
-    )]
+fn locked(until: DateTime<Utc>) -> Vec<AccountError> {
+    vec![AccountError::RecoveryLocked { until }]
 }
 
 /// Checks number, answer (and login ID, for a reset) under the attempt
@@ -111,7 +97,7 @@ async fn verify(
     hasher: &Hasher,
     client: &str,
     attempt: Answer<'_>,
-) -> AppResult<Result<member::Model, Vec<UserError>>> {
+) -> AppResult<Result<member::Model, Vec<AccountError>>> {
     let Answer {
         number: raw_number,
         answer: raw_answer,
@@ -121,20 +107,15 @@ async fn verify(
     let address_key = Key::address("recovery", client);
     // Counted before any work, atomically; a success gives it back.
     let address_limit = config.address_failure_limit;
-    if throttle::attempt(db, &address_key, throttle::per_address(address_limit))
-        .await?
-        .is_err()
+    if let Err(until) =
+        throttle::attempt(db, &address_key, throttle::per_address(address_limit)).await?
     {
-        return Err(AppError::RateLimited);
+        return Err(AppError::RateLimited { until: Some(until) });
     }
     let number = match PortalCustomerNumber::parse(raw_number) {
         Ok(n) => n,
         Err(m) => {
-            return Ok(Err(vec![UserError::new(
-                Some("portalCustomerNumber"),
-                "INVALID_CUSTOMER_NUMBER",
-                m,
-            )]));
+            return Ok(Err(vec![AccountError::PortalNumber(m)]));
         }
     };
     let key = hasher.keyring().recovery(number.as_str());
@@ -179,7 +160,7 @@ async fn verify(
                 let link = format!("{}/recover?unlock={token}", config.public_url);
                 mail::enqueue(
                     &txn,
-                    mails::recovery_locked(email, &m.display_name, until, &link, expires_at),
+                    mails::recovery_locked(m, email, until, &link, expires_at),
                     None,
                 )
                 .await?;
@@ -200,7 +181,7 @@ pub async fn recover_login_id(
     raw_number: &str,
     raw_answer: &str,
     unlock_token: Option<&str>,
-) -> AppResult<Result<String, Vec<UserError>>> {
+) -> AppResult<Result<String, Vec<AccountError>>> {
     let attempt = Answer {
         number: raw_number,
         answer: raw_answer,
@@ -212,7 +193,7 @@ pub async fn recover_login_id(
         Err(errors) => return Ok(Err(errors)),
     };
     if let Some(email) = &member.email {
-        mail::enqueue(db, mails::login_id_shown(email, &member.display_name), None).await?;
+        mail::enqueue(db, mails::login_id_shown(&member, email), None).await?;
     }
     Ok(Ok(member.login_id.unwrap_or_default()))
 }
@@ -230,16 +211,12 @@ pub async fn reset_password(
     hasher: &Hasher,
     client: &str,
     input: ResetInput<'_>,
-) -> AppResult<Result<(), Vec<UserError>>> {
+) -> AppResult<Result<(), Vec<AccountError>>> {
     let personal = [input.login_id, input.portal_customer_number];
     let password = match NewPassword::parse(input.new_password, &personal) {
         Ok(p) => p,
         Err(p) => {
-            return Ok(Err(vec![UserError::new(
-                Some("newPassword"),
-                p.code(),
-                p.message(),
-            )]));
+            return Ok(Err(vec![AccountError::NewPassword(p)]));
         }
     };
     let attempt = Answer {
@@ -255,11 +232,7 @@ pub async fn reset_password(
     let words = super::settings::personal_words(db, &member).await?;
     let personal: Vec<&str> = words.iter().map(String::as_str).collect();
     if let Err(p) = NewPassword::parse(input.new_password, &personal) {
-        return Ok(Err(vec![UserError::new(
-            Some("newPassword"),
-            p.code(),
-            p.message(),
-        )]));
+        return Ok(Err(vec![AccountError::NewPassword(p)]));
     }
     let Some(email) = member.email.clone() else {
         // Every registered member has an address; one without cannot be
@@ -293,7 +266,7 @@ pub async fn reset_password(
     let link = format!("{}/password/reset?token={token}", config.public_url);
     mail::enqueue(
         &txn,
-        mails::password_reset_confirm(&email, &member.display_name, &link, expires_at),
+        mails::password_reset_confirm(&member, &email, &link, expires_at),
         None,
     )
     .await?;
@@ -307,14 +280,8 @@ pub async fn complete_password_reset(
     db: &DatabaseConnection,
     keyring: &throttle::Keyring,
     token: &str,
-) -> AppResult<Result<(), Vec<UserError>>> {
-    let invalid = || {
-        vec![UserError::new(
-            Some("token"),
-            "TOKEN_INVALID",
-            "パスワード再設定のリンクが無効か、有効期限が切れています。もう一度お手続きください。",
-        )]
-    };
+) -> AppResult<Result<(), Vec<AccountError>>> {
+    let invalid = || vec![AccountError::ResetLinkInvalid];
     let now = Utc::now();
     let txn = crate::db::write_txn(db).await?;
     let Some(reset) = password_reset::Entity::find()
@@ -343,7 +310,7 @@ pub async fn complete_password_reset(
     let notice = member
         .email
         .as_deref()
-        .map(|email| mails::password_reset(email, &member.display_name));
+        .map(|email| mails::password_reset(&member, email));
     super::settings::write_password(&txn, keyring, &member, reset.password_hash, None, notice)
         .await?;
     txn.commit().await?;

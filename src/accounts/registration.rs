@@ -10,6 +10,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, SqlErr,
 };
 
+use super::AccountError;
 use super::mails;
 use crate::auth::password::Hasher;
 use crate::auth::session::{self, NewSession, hash_token, new_token};
@@ -20,7 +21,7 @@ use crate::domain::{
     normalise_secret_answer,
 };
 use crate::error::{AppError, AppResult};
-use crate::graphql::errors::UserError;
+use crate::i18n::Lang;
 use crate::mail;
 
 /// A provisional registration is valid this long.
@@ -35,27 +36,23 @@ pub async fn request(
     client: &str,
     raw_email: &str,
     agree_to_terms: bool,
-) -> AppResult<Result<(), Vec<UserError>>> {
+    lang: Lang,
+) -> AppResult<Result<(), Vec<AccountError>>> {
     // One client cannot send mail to address after address.
     let address_key = Key::address("registration-mail", client);
-    if throttle::attempt(db, &address_key, throttle::REGISTRATION_MAILS_PER_ADDRESS)
-        .await?
-        .is_err()
+    if let Err(until) =
+        throttle::attempt(db, &address_key, throttle::REGISTRATION_MAILS_PER_ADDRESS).await?
     {
-        return Err(AppError::RateLimited);
+        return Err(AppError::RateLimited { until: Some(until) });
     }
     let mut errors = vec![];
     if !agree_to_terms {
-        errors.push(UserError::new(
-            Some("agreeToTerms"),
-            "TERMS_NOT_AGREED",
-            "利用規約に同意してください。",
-        ));
+        errors.push(AccountError::TermsNotAgreed);
     }
     let email = match Email::parse(raw_email) {
         Ok(email) => Some(email),
-        Err(message) => {
-            errors.push(UserError::new(Some("email"), "INVALID_EMAIL", message));
+        Err(invalid) => {
+            errors.push(AccountError::Email(invalid));
             None
         }
     };
@@ -77,7 +74,7 @@ pub async fn request(
         .await?
         .is_some();
     let outgoing = if taken {
-        mails::already_registered(email.as_str())
+        mails::already_registered(lang, email.as_str())
     } else {
         let token = new_token();
         let now = Utc::now();
@@ -88,12 +85,14 @@ pub async fn request(
             created_at: Set(now),
             expires_at: Set(expires_at),
             used_at: Set(None),
+            terms_version: Set(config.city.terms.version.clone()),
+            language: Set(lang.code().to_string()),
             ..Default::default()
         }
         .insert(&txn)
         .await?;
         let link = format!("{}/register?token={token}", config.public_url);
-        mails::registration_link(email.as_str(), &link, expires_at)
+        mails::registration_link(lang, email.as_str(), &link, expires_at)
     };
     mail::enqueue(&txn, outgoing, None).await?;
     txn.commit().await?;
@@ -120,12 +119,8 @@ pub struct Registered {
     pub session: NewSession,
 }
 
-fn token_invalid() -> Vec<UserError> {
-    vec![UserError::new(
-        Some("token"),
-        "TOKEN_INVALID",
-        "登録用のリンクが無効か、有効期限が切れています。もう一度メールアドレスの登録からお手続きください。",
-    )]
+fn token_invalid() -> Vec<AccountError> {
+    vec![AccountError::RegistrationLinkInvalid]
 }
 
 /// Step 2: creates the member, links the service location and signs in —
@@ -137,31 +132,24 @@ pub async fn complete(
     origin: &session::Origin,
     client: &str,
     input: Completion,
-) -> AppResult<Result<Registered, Vec<UserError>>> {
+) -> AppResult<Result<Registered, Vec<AccountError>>> {
     // Counted before any work; a completion gives it back.
     let address_key = Key::address("registration", client);
-    if throttle::attempt(
+    if let Err(until) = throttle::attempt(
         db,
         &address_key,
         throttle::per_address(config.address_failure_limit),
     )
     .await?
-    .is_err()
     {
-        return Err(AppError::RateLimited);
+        return Err(AppError::RateLimited { until: Some(until) });
     }
     let mut errors = vec![];
     let login_id = LoginId::parse(&input.login_id)
-        .map_err(|m| errors.push(UserError::new(Some("loginId"), "INVALID_LOGIN_ID", m)))
+        .map_err(|p| errors.push(AccountError::LoginId(p)))
         .ok();
     let number = PortalCustomerNumber::parse(&input.portal_customer_number)
-        .map_err(|m| {
-            errors.push(UserError::new(
-                Some("portalCustomerNumber"),
-                "INVALID_CUSTOMER_NUMBER",
-                m,
-            ))
-        })
+        .map_err(|p| errors.push(AccountError::PortalNumber(p)))
         .ok();
     let personal: Vec<&str> = [
         login_id.as_ref().map(LoginId::as_str),
@@ -171,35 +159,21 @@ pub async fn complete(
     .flatten()
     .collect();
     let password = NewPassword::parse(&input.password, &personal)
-        .map_err(|p| errors.push(UserError::new(Some("password"), p.code(), p.message())))
+        .map_err(|p| errors.push(AccountError::Password(p)))
         .ok();
     let display_name = DisplayName::parse(&input.display_name)
-        .map_err(|m| {
-            errors.push(UserError::new(
-                Some("displayName"),
-                "INVALID_DISPLAY_NAME",
-                m,
-            ))
-        })
+        .map_err(|p| errors.push(AccountError::DisplayName(p)))
         .ok();
     let question = match input.secret_question_id.trim().parse::<i32>() {
         Ok(id) => secret_question::Entity::find_by_id(id).one(db).await?,
         Err(_) => None,
     };
     if question.is_none() {
-        errors.push(UserError::new(
-            Some("secretQuestionId"),
-            "INVALID_SECRET_QUESTION",
-            "秘密の質問を選んでください。",
-        ));
+        errors.push(AccountError::SecretQuestion);
     }
     let answer = normalise_secret_answer(&input.secret_answer);
     if answer.is_empty() || answer.chars().count() > 50 {
-        errors.push(UserError::new(
-            Some("secretAnswer"),
-            "INVALID_SECRET_ANSWER",
-            "秘密の質問の答えは1文字以上50文字以内で入力してください。",
-        ));
+        errors.push(AccountError::SecretAnswer);
     }
     let (Some(login_id), Some(number), Some(password), Some(display_name), Some(question)) =
         (login_id, number, password, display_name, question)
@@ -260,6 +234,8 @@ pub async fn complete(
         notify_bill_issued: Set(input.notify_bill_issued),
         notify_notice_published: Set(input.notify_notice_published),
         notify_new_device: Set(input.notify_new_device),
+        language: Set(pending.language.clone()),
+        terms_version: Set(pending.terms_version.clone()),
         status: Set(MemberStatus::Active),
         registered_at: Set(now),
         updated_at: Set(now),
@@ -272,7 +248,7 @@ pub async fn complete(
         Ok(member) => member,
         Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
             txn.rollback().await?;
-            return Ok(Err(vec![login_id_taken()]));
+            return Ok(Err(vec![AccountError::LoginIdTaken]));
         }
         Err(err) => return Err(err.into()),
     };
@@ -287,14 +263,19 @@ pub async fn complete(
         .await?;
     if linked.rows_affected != 1 {
         txn.rollback().await?;
-        return Ok(Err(vec![number_unavailable()]));
+        return Ok(Err(vec![AccountError::NumberUnavailable]));
     }
     throttle::clear(&txn, &Key::registration_token(pending.id)).await?;
     throttle::forgive(&txn, &address_key).await?;
     let session = session::create(&txn, config, origin, Some(member.id), None).await?;
     mail::enqueue(
         &txn,
-        mails::registration_complete(&pending.email, login_id.as_str(), display_name.as_str()),
+        mails::registration_complete(
+            Lang::parse(&pending.language).unwrap_or_default(),
+            &pending.email,
+            login_id.as_str(),
+            display_name.as_str(),
+        ),
         None,
     )
     .await?;
@@ -308,14 +289,14 @@ async fn unavailable(
     db: &DatabaseConnection,
     login_id: &LoginId,
     number: &PortalCustomerNumber,
-) -> AppResult<Option<UserError>> {
+) -> AppResult<Option<AccountError>> {
     let taken = member::Entity::find()
         .filter(member::Column::LoginId.eq(login_id.as_str()))
         .one(db)
         .await?
         .is_some();
     if taken {
-        return Ok(Some(login_id_taken()));
+        return Ok(Some(AccountError::LoginIdTaken));
     }
     let free = service_location::Entity::find()
         .filter(service_location::Column::PortalCustomerNumber.eq(number.as_str()))
@@ -323,7 +304,7 @@ async fn unavailable(
         .one(db)
         .await?
         .is_some();
-    Ok((!free).then(number_unavailable))
+    Ok((!free).then_some(AccountError::NumberUnavailable))
 }
 
 /// Counts a failed completion against its link, spending the link at the
@@ -342,21 +323,4 @@ async fn fail_with_token(db: &DatabaseConnection, registration_id: i64) -> AppRe
             .await?;
     }
     Ok(())
-}
-
-fn login_id_taken() -> UserError {
-    UserError::new(
-        Some("loginId"),
-        "LOGIN_ID_TAKEN",
-        "このログインIDは既に使われています。別のログインIDを入力してください。",
-    )
-}
-
-/// The one answer for a portal customer number that cannot be linked.
-pub fn number_unavailable() -> UserError {
-    UserError::new(
-        Some("portalCustomerNumber"),
-        "CUSTOMER_NUMBER_UNAVAILABLE",
-        "このポータルサイト用お客様番号はご登録いただけません。検針票の番号をご確認ください。",
-    )
 }

@@ -63,12 +63,14 @@ pub async fn mail_if_new_device(
     if crate::auth::session::device_seen_before(db, member.id, user_agent).await? {
         return Ok(false);
     }
-    let device = crate::auth::session::describe_device(user_agent);
+    let lang = super::mails::member_lang(member);
+    let device =
+        crate::auth::session::describe_device(user_agent, &crate::t!(lang, "device-unknown"));
     crate::mail::enqueue(
         db,
         super::mails::new_device_sign_in(
+            member,
             email,
-            &member.display_name,
             &device,
             origin.client_address.as_deref().unwrap_or(""),
         ),
@@ -94,7 +96,7 @@ pub async fn mail_sign_in_link(
     let link = format!("{}/unlock?token={token}", config.public_url);
     crate::mail::enqueue(
         &txn,
-        super::mails::sign_in_locked(email, &member.display_name, &link, locked_until, expires_at),
+        super::mails::sign_in_locked(member, email, &link, locked_until, expires_at),
         None,
     )
     .await?;

@@ -9,6 +9,7 @@ use sea_orm::{
     Set,
 };
 
+use super::AccountError;
 use super::mails;
 use crate::auth::MemberId;
 use crate::auth::password::Hasher;
@@ -18,7 +19,6 @@ use crate::auth::throttle;
 use crate::config::Config;
 use crate::domain::{Email, NewPassword};
 use crate::error::{AppError, AppResult};
-use crate::graphql::errors::UserError;
 use crate::mail;
 
 /// An e-mail change link is valid this long.
@@ -32,16 +32,16 @@ pub async fn check_current_password(
     hasher: &Hasher,
     member: &member::Model,
     password: &str,
-) -> AppResult<Result<(), Vec<UserError>>> {
+) -> AppResult<Result<(), Vec<AccountError>>> {
     let key = member
         .login_id
         .as_deref()
         .map(|id| hasher.keyring().login(id));
     // A locked account costs no hash.
     if let Some(key) = &key
-        && throttle::locked_until(db, key).await?.is_some()
+        && let Some(until) = throttle::locked_until(db, key).await?
     {
-        return Err(AppError::RateLimited);
+        return Err(AppError::RateLimited { until: Some(until) });
     }
     let matched = hasher
         .verify(normalise_password(password), member.password_hash.clone())
@@ -52,11 +52,7 @@ pub async fn check_current_password(
     if let Some(key) = &key {
         throttle::record_failure(db, key, throttle::LOGIN).await?;
     }
-    Ok(Err(vec![UserError::new(
-        Some("currentPassword"),
-        "WRONG_PASSWORD",
-        "現在のパスワードが正しくありません。",
-    )]))
+    Ok(Err(vec![AccountError::WrongPassword]))
 }
 
 /// What a member's password must not contain: their login ID and the
@@ -93,35 +89,25 @@ pub async fn change_password(
     who: MemberId,
     current: &str,
     new: &str,
-) -> AppResult<Result<(), Vec<UserError>>> {
+) -> AppResult<Result<(), Vec<AccountError>>> {
     let member = load(db, who).await?;
     if let Err(errors) = check_current_password(db, hasher, &member, current).await? {
         return Ok(Err(errors));
     }
     if normalise_password(new) == normalise_password(current) {
-        return Ok(Err(vec![UserError::new(
-            Some("newPassword"),
-            "SAME_AS_CURRENT",
-            "現在と同じパスワードは新しいパスワードにできません。",
-        )]));
+        return Ok(Err(vec![AccountError::SamePassword]));
     }
     let words = personal_words(db, &member).await?;
     let personal: Vec<&str> = words.iter().map(String::as_str).collect();
     let password = match NewPassword::parse(new, &personal) {
         Ok(p) => p,
-        Err(p) => {
-            return Ok(Err(vec![UserError::new(
-                Some("newPassword"),
-                p.code(),
-                p.message(),
-            )]));
-        }
+        Err(p) => return Ok(Err(vec![AccountError::NewPassword(p)])),
     };
     let hash = hasher.hash(password.into_string()).await?;
     let notice = member
         .email
         .as_deref()
-        .map(|email| mails::password_changed(email, &member.display_name));
+        .map(|email| mails::password_changed(&member, email));
     set_password(
         db,
         hasher.keyring(),
@@ -184,21 +170,17 @@ pub async fn request_email_change(
     who: MemberId,
     current: &str,
     raw_email: &str,
-) -> AppResult<Result<member::Model, Vec<UserError>>> {
+) -> AppResult<Result<member::Model, Vec<AccountError>>> {
     let member = load(db, who).await?;
     if let Err(errors) = check_current_password(db, hasher, &member, current).await? {
         return Ok(Err(errors));
     }
     let email = match Email::parse(raw_email) {
         Ok(e) => e,
-        Err(m) => return Ok(Err(vec![UserError::new(Some("email"), "INVALID_EMAIL", m)])),
+        Err(invalid) => return Ok(Err(vec![AccountError::Email(invalid)])),
     };
     if member.email.as_deref() == Some(email.as_str()) {
-        return Ok(Err(vec![UserError::new(
-            Some("email"),
-            "SAME_EMAIL",
-            "現在と同じメールアドレスです。",
-        )]));
+        return Ok(Err(vec![AccountError::SameEmail]));
     }
     let now = Utc::now();
     let txn = crate::db::write_txn(db).await?;
@@ -212,7 +194,12 @@ pub async fn request_email_change(
     if email_taken(&txn, email.as_str()).await? {
         // As at registration: the same answer, and the address's owner is
         // told instead of being sent a link.
-        mail::enqueue(&txn, mails::already_registered(email.as_str()), None).await?;
+        mail::enqueue(
+            &txn,
+            mails::already_registered(mails::member_lang(&member), email.as_str()),
+            None,
+        )
+        .await?;
         txn.commit().await?;
         return Ok(Ok(member));
     }
@@ -232,17 +219,12 @@ pub async fn request_email_change(
     let link = format!("{}/email/confirm?token={token}", config.public_url);
     mail::enqueue(
         &txn,
-        mails::email_change_confirm(email.as_str(), &member.display_name, &link, expires_at),
+        mails::email_change_confirm(&member, email.as_str(), &link, expires_at),
         None,
     )
     .await?;
     if let Some(old) = &member.email {
-        mail::enqueue(
-            &txn,
-            mails::email_change_requested(old, &member.display_name),
-            None,
-        )
-        .await?;
+        mail::enqueue(&txn, mails::email_change_requested(&member, old), None).await?;
     }
     txn.commit().await?;
     Ok(Ok(member))
@@ -264,14 +246,8 @@ pub(super) async fn email_taken(db: &impl ConnectionTrait, email: &str) -> AppRe
 pub async fn confirm_email_change(
     db: &DatabaseConnection,
     token: &str,
-) -> AppResult<Result<(), Vec<UserError>>> {
-    let invalid = || {
-        vec![UserError::new(
-            Some("token"),
-            "TOKEN_INVALID",
-            "確認用のリンクが無効か、有効期限が切れています。",
-        )]
-    };
+) -> AppResult<Result<(), Vec<AccountError>>> {
+    let invalid = || vec![AccountError::EmailLinkInvalid];
     let now = Utc::now();
     let txn = crate::db::write_txn(db).await?;
     let Some(change) = email_change::Entity::find()
@@ -305,14 +281,24 @@ pub async fn confirm_email_change(
         .exec(&txn)
         .await?;
     let member = super::service::member(&txn, change.member_id).await?;
-    mail::enqueue(
-        &txn,
-        mails::email_changed(&change.new_email, &member.display_name),
-        None,
-    )
-    .await?;
+    mail::enqueue(&txn, mails::email_changed(&member, &change.new_email), None).await?;
     txn.commit().await?;
     Ok(Ok(()))
+}
+
+/// Sets the language of the member's mails.
+pub async fn update_language(
+    db: &DatabaseConnection,
+    who: MemberId,
+    lang: crate::i18n::Lang,
+) -> AppResult<member::Model> {
+    member::Entity::update_many()
+        .col_expr(member::Column::Language, Expr::value(lang.code()))
+        .col_expr(member::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(member::Column::Id.eq(who.id))
+        .exec(db)
+        .await?;
+    load(db, who).await
 }
 
 pub async fn update_notifications(

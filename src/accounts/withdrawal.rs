@@ -11,13 +11,13 @@ use sea_orm::ConnectionTrait as _;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
+use super::AccountError;
 use super::mails;
 use super::settings::{check_current_password, load};
 use crate::auth::MemberId;
 use crate::auth::password::Hasher;
 use crate::auth::throttle;
 use crate::error::AppResult;
-use crate::graphql::errors::UserError;
 use crate::mail;
 
 /// What stays of a withdrawn member: a row with no personal data, so the
@@ -29,7 +29,7 @@ pub async fn withdraw(
     hasher: &Hasher,
     who: MemberId,
     current_password: &str,
-) -> AppResult<Result<(), Vec<UserError>>> {
+) -> AppResult<Result<(), Vec<AccountError>>> {
     let member = load(db, who).await?;
     if let Err(errors) = check_current_password(db, hasher, &member, current_password).await? {
         return Ok(Err(errors));
@@ -48,7 +48,7 @@ pub async fn withdraw(
             .filter(registration::Column::Email.eq(email.as_str()))
             .exec(&txn)
             .await?;
-        mail::enqueue(&txn, mails::withdrawn(email, &member.display_name), None).await?;
+        mail::enqueue(&txn, mails::withdrawn(&member, email), None).await?;
     }
     session::Entity::delete_many()
         .filter(session::Column::MemberId.eq(member.id))

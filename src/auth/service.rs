@@ -77,7 +77,7 @@ async fn admit(db: &impl ConnectionTrait, config: &Config, address_key: &Key) ->
     let policy = throttle::per_address(config.address_failure_limit);
     match throttle::attempt(db, address_key, policy).await? {
         Ok(()) => Ok(()),
-        Err(_) => Err(AppError::RateLimited),
+        Err(until) => Err(AppError::RateLimited { until: Some(until) }),
     }
 }
 

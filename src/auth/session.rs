@@ -131,8 +131,9 @@ pub async fn resolve(
     Ok(Some(principal))
 }
 
-/// "iPhone · Safari" from a User-Agent; what cannot be told is 不明.
-pub fn describe_device(user_agent: Option<&str>) -> String {
+/// "iPhone · Safari" from a User-Agent; a system that cannot be told is
+/// named `unknown` (the catalogue's `device-unknown`).
+pub fn describe_device(user_agent: Option<&str>, unknown: &str) -> String {
     let ua = user_agent.unwrap_or("");
     let system = [
         ("iPhone", "iPhone"),
@@ -144,7 +145,7 @@ pub fn describe_device(user_agent: Option<&str>) -> String {
     ]
     .into_iter()
     .find(|(needle, _)| ua.contains(needle))
-    .map_or("不明な端末", |(_, name)| name);
+    .map_or(unknown, |(_, name)| name);
     let browser = [
         ("Edg/", "Edge"),
         ("Firefox/", "Firefox"),
@@ -202,7 +203,7 @@ pub async fn device_seen_before(
     member_id: i64,
     user_agent: Option<&str>,
 ) -> AppResult<bool> {
-    let device = describe_device(user_agent);
+    let device = describe_device(user_agent, "");
     let earlier = session::Entity::find()
         .filter(session::Column::MemberId.eq(member_id))
         .order_by_desc(session::Column::Id)
@@ -211,7 +212,7 @@ pub async fn device_seen_before(
     Ok(earlier
         .iter()
         .skip(1)
-        .any(|s| describe_device(s.user_agent.as_deref()) == device))
+        .any(|s| describe_device(s.user_agent.as_deref(), "") == device))
 }
 
 /// Ends one session.

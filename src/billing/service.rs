@@ -6,6 +6,7 @@ use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
+use crate::error::BadInput;
 use crate::error::{AppError, AppResult};
 
 /// Longest usage history a client may ask for, in months.
@@ -86,9 +87,9 @@ pub async fn usage_history(
     months: i32,
 ) -> AppResult<Vec<bill::Model>> {
     if !(1..=MAX_HISTORY_MONTHS).contains(&months) {
-        return Err(AppError::BadRequest(format!(
-            "months は 1 から {MAX_HISTORY_MONTHS} までの数で指定してください。"
-        )));
+        return Err(AppError::BadRequest(BadInput::HistoryMonths {
+            max: MAX_HISTORY_MONTHS as u32,
+        }));
     }
     let latest: Option<String> = bill::Entity::find()
         .select_only()

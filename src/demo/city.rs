@@ -233,6 +233,7 @@ pub fn build(count: usize, today: NaiveDate, now: DateTime<Utc>, hashes: [String
         },
     };
     let registered_at = now - Duration::days(400);
+    let terms_version = crate::city::City::bundled().terms.version;
     let new_member = |id: i64, login: String, name: String, email: String| member::ActiveModel {
         id: Set(id),
         login_id: Set(Some(login)),
@@ -247,6 +248,8 @@ pub fn build(count: usize, today: NaiveDate, now: DateTime<Utc>, hashes: [String
         notify_bill_issued: Set(true),
         notify_notice_published: Set(false),
         notify_new_device: Set(false),
+        language: Set("ja".into()),
+        terms_version: Set(terms_version.clone()),
         status: Set(MemberStatus::Active),
         registered_at: Set(registered_at),
         updated_at: Set(registered_at),

@@ -6,12 +6,13 @@ use crate::security::{Event, Subject};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::Utc;
 
-use super::accounts::{Customer, NotificationSettings, ServiceLocation};
+use super::accounts::{Customer, Language, NotificationSettings, ServiceLocation};
+use crate::accounts::AccountError;
 use crate::accounts::{locations, recovery, registration, settings, withdrawal};
 use crate::auth::session;
 use crate::graphql::AppContext;
 use crate::graphql::auth::Session;
-use crate::graphql::errors::{GqlResult, UserError};
+use crate::graphql::errors::{self, GqlResult, UserError, account_errors};
 use crate::graphql::guard;
 use crate::graphql::portal::SecretQuestion;
 
@@ -133,15 +134,15 @@ pub struct SuccessPayload {
 }
 
 impl SuccessPayload {
-    fn from(result: Result<(), Vec<UserError>>) -> Self {
+    fn from(result: Result<(), Vec<AccountError>>) -> Self {
         match result {
             Ok(()) => Self {
                 success: true,
                 user_errors: vec![],
             },
-            Err(user_errors) => Self {
+            Err(errors) => Self {
                 success: false,
-                user_errors,
+                user_errors: account_errors(errors),
             },
         }
     }
@@ -165,7 +166,7 @@ pub struct AddServiceLocationPayload {
     pub user_errors: Vec<UserError>,
 }
 
-fn customer_payload(result: Result<entity::member::Model, Vec<UserError>>) -> CustomerPayload {
+fn customer_payload(result: Result<entity::member::Model, Vec<AccountError>>) -> CustomerPayload {
     match result {
         Ok(member) => CustomerPayload {
             customer: Some(Customer(member)),
@@ -173,7 +174,7 @@ fn customer_payload(result: Result<entity::member::Model, Vec<UserError>>) -> Cu
         },
         Err(user_errors) => CustomerPayload {
             customer: None,
-            user_errors,
+            user_errors: account_errors(user_errors),
         },
     }
 }
@@ -221,6 +222,7 @@ impl AccountMutation {
             &guard::client_address(ctx),
             &input.email,
             input.agree_to_terms,
+            errors::lang(),
         )
         .await?;
         ctx.wake_mail();
@@ -231,7 +233,7 @@ impl AccountMutation {
             },
             Err(user_errors) => RequestRegistrationPayload {
                 accepted: false,
-                user_errors,
+                user_errors: account_errors(user_errors),
             },
         })
     }
@@ -287,8 +289,8 @@ impl AccountMutation {
                     user_errors: vec![],
                 }
             }
-            Err(user_errors) => CompleteRegistrationPayload {
-                user_errors,
+            Err(errors) => CompleteRegistrationPayload {
+                user_errors: account_errors(errors),
                 ..Default::default()
             },
         })
@@ -326,7 +328,7 @@ impl AccountMutation {
             },
             Err(user_errors) => RecoverLoginIdPayload {
                 login_id: None,
-                user_errors,
+                user_errors: account_errors(user_errors),
             },
         })
     }
@@ -405,11 +407,7 @@ impl AccountMutation {
         Ok(SuccessPayload::from(if ended {
             Ok(())
         } else {
-            Err(vec![UserError::new(
-                Some("id"),
-                "NOT_FOUND",
-                "そのログイン中の端末は見つかりません。",
-            )])
+            Err(vec![AccountError::SessionNotFound])
         }))
     }
 
@@ -508,6 +506,17 @@ impl AccountMutation {
         })
     }
 
+    /// The language of the member's mails: 日本語 or English.
+    async fn update_language(
+        &self,
+        ctx: &Context<'_>,
+        language: Language,
+    ) -> GqlResult<CustomerPayload> {
+        let who = guard::member(ctx).await?;
+        let member = settings::update_language(ctx.db(), who, language.into()).await?;
+        Ok(customer_payload(Ok(member)))
+    }
+
     /// Adds another service location by its portal customer number.
     async fn add_service_location(
         &self,
@@ -523,7 +532,7 @@ impl AccountMutation {
                 },
                 Err(user_errors) => AddServiceLocationPayload {
                     service_location: None,
-                    user_errors,
+                    user_errors: account_errors(user_errors),
                 },
             },
         )

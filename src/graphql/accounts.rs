@@ -1,5 +1,6 @@
 //! The signed-in member (`me`) and their service locations.
 
+use crate::error::Missing;
 use crate::graphql::auth::SignedInSession;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object, SimpleObject};
@@ -15,7 +16,9 @@ use crate::graphql::errors::GqlResult;
 use crate::graphql::guard;
 use crate::graphql::portal::SecretQuestion;
 use crate::graphql::{AppContext, parse_id};
-use crate::portal::greeting;
+use crate::i18n::Lang;
+use crate::portal::{Greeting, greeting};
+use crate::t;
 
 /// A member (会員) as they see their own account.
 pub struct Customer(pub member::Model);
@@ -61,9 +64,20 @@ impl Customer {
     async fn email(&self) -> Option<&str> {
         self.0.email.as_deref()
     }
-    /// おはようございます / こんにちは / こんばんは, by the hour in Asia/Tokyo.
-    async fn greeting(&self) -> &'static str {
-        greeting(Utc::now())
+    /// おはようございます / こんにちは / こんばんは, by the hour in Asia/Tokyo,
+    /// in the request's language.
+    async fn greeting(&self) -> String {
+        let lang = crate::graphql::errors::lang();
+        match greeting(Utc::now()) {
+            Greeting::Morning => t!(lang, "greeting-morning"),
+            Greeting::Day => t!(lang, "greeting-day"),
+            Greeting::Evening => t!(lang, "greeting-evening"),
+        }
+    }
+    /// The language of the member's mails (and of the portal's answers
+    /// when a request sends no `Accept-Language`).
+    async fn language(&self) -> Language {
+        Lang::parse(&self.0.language).unwrap_or_default().into()
     }
     /// The member's service locations, by customer number.
     async fn service_locations(&self, ctx: &Context<'_>) -> GqlResult<Vec<ServiceLocation>> {
@@ -175,10 +189,37 @@ impl AccountQuery {
         id: ID,
     ) -> GqlResult<Option<ServiceLocation>> {
         let member = guard::member(ctx).await?;
-        let id = parse_id(&id, "給水場所")?;
+        let id = parse_id(&id, Missing::Location)?;
         service::location_of_member(ctx.db(), id, member.id)
             .await?
             .map(|l| Some(ServiceLocation(l)))
-            .ok_or(AppError::NotFound("給水場所").into())
+            .ok_or(AppError::NotFound(Missing::Location).into())
+    }
+}
+
+/// A language the portal speaks.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Language {
+    /// 日本語
+    Ja,
+    /// English
+    En,
+}
+
+impl From<Lang> for Language {
+    fn from(lang: Lang) -> Self {
+        match lang {
+            Lang::Ja => Self::Ja,
+            Lang::En => Self::En,
+        }
+    }
+}
+
+impl From<Language> for Lang {
+    fn from(language: Language) -> Self {
+        match language {
+            Language::Ja => Self::Ja,
+            Language::En => Self::En,
+        }
     }
 }

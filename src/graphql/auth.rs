@@ -7,9 +7,11 @@ use chrono::Utc;
 use crate::auth::service::{self, LoginOutcome};
 use crate::auth::session;
 use crate::graphql::accounts::Customer;
-use crate::graphql::errors::{GqlResult, UserError};
+use crate::graphql::errors::{self, GqlResult, UserError};
 use crate::graphql::guard;
 use crate::graphql::{AppContext, scalars};
+use crate::i18n::format;
+use crate::t;
 
 /// A session token for the client (web clients also get it as a cookie).
 #[derive(SimpleObject)]
@@ -40,7 +42,10 @@ impl SignedInSession {
     }
     /// The device and browser, as its User-Agent tells.
     async fn device(&self) -> String {
-        session::describe_device(self.row.user_agent.as_deref())
+        session::describe_device(
+            self.row.user_agent.as_deref(),
+            &t!(errors::lang(), "device-unknown"),
+        )
     }
     async fn signed_in_at(&self) -> scalars::DateTime {
         scalars::DateTime(self.row.created_at)
@@ -157,15 +162,15 @@ impl AuthMutation {
                 session,
             } => signed_in(ctx, member, session),
             LoginOutcome::Locked { until } => {
-                let at = scalars::to_tokyo_rfc3339(until);
+                let lang = errors::lang();
                 LoginPayload {
                     user_errors: vec![UserError::new(
                         None,
                         "ACCOUNT_LOCKED",
-                        &format!(
-                            "ログインに続けて失敗したため、{} {} までログインできません。",
-                            &at[..10],
-                            &at[11..16]
+                        t!(
+                            lang,
+                            "user-sign-in-locked",
+                            until = format::date_time(lang, until)
                         ),
                     )],
                     ..Default::default()
@@ -176,7 +181,7 @@ impl AuthMutation {
                     user_errors: vec![UserError::new(
                         None,
                         "INVALID_CREDENTIALS",
-                        "ログインIDまたはパスワードが正しくありません。",
+                        t!(errors::lang(), "user-invalid-credentials"),
                     )],
                     ..Default::default()
                 }
@@ -219,7 +224,7 @@ impl AuthMutation {
                     user_errors: vec![UserError::new(
                         None,
                         "INVALID_CREDENTIALS",
-                        "リンクが無効か、パスワードが正しくありません。",
+                        t!(errors::lang(), "user-unlock-invalid"),
                     )],
                     ..Default::default()
                 }

@@ -6,6 +6,7 @@ use entity::types::{PaymentMethod as StoredMethod, PaymentStatus as StoredStatus
 use entity::{bill, meter_reading};
 
 use crate::billing::service;
+use crate::error::Missing;
 use crate::error::{AppError, AppResult};
 use crate::graphql::accounts::ServiceLocation;
 use crate::graphql::errors::GqlResult;
@@ -127,7 +128,7 @@ impl Bill {
             .load_one(self.0.service_location_id)
             .await?
             .map(ServiceLocation)
-            .ok_or(AppError::NotFound("お客様の給水場所").into())
+            .ok_or(AppError::NotFound(Missing::Location).into())
     }
 }
 
@@ -206,10 +207,10 @@ impl BillingQuery {
     /// One of the signed-in member's bills.
     async fn bill(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Option<Bill>> {
         let member = guard::member(ctx).await?;
-        let id = parse_id(&id, "ご請求")?;
+        let id = parse_id(&id, Missing::Bill)?;
         service::bill_of_member(ctx.db(), id, member.id)
             .await?
             .map(|b| Some(Bill(b)))
-            .ok_or(AppError::NotFound("ご請求").into())
+            .ok_or(AppError::NotFound(Missing::Bill).into())
     }
 }

@@ -7,6 +7,7 @@ use chrono::{NaiveDate, Utc};
 
 use crate::documents::service::{self, DocumentMeta};
 use crate::error::{AppError, AppResult};
+use crate::error::{BadInput, Missing};
 use crate::graphql::accounts::ServiceLocation;
 use crate::graphql::errors::GqlResult;
 use crate::graphql::pagination::{decode_cursor, encode_cursor, page_size};
@@ -69,7 +70,7 @@ impl Document {
             .load_one(self.meta.service_location_id)
             .await?
             .map(ServiceLocation)
-            .ok_or(AppError::NotFound("給水場所").into())
+            .ok_or(AppError::NotFound(Missing::Location).into())
     }
 }
 
@@ -91,9 +92,7 @@ pub async fn documents_connection(
                         id.parse().ok()?,
                     ))
                 })
-                .ok_or_else(|| {
-                    AppError::BadRequest("after に不正なカーソルが指定されました。".into())
-                })?,
+                .ok_or_else(|| AppError::BadRequest(BadInput::Cursor))?,
         ),
         None => None,
     };

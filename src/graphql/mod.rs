@@ -99,7 +99,10 @@ pub fn sdl() -> String {
 }
 
 /// Parses an ID the service made; anything else is simply not found.
-pub fn parse_id(id: &async_graphql::ID, what: &'static str) -> crate::error::AppResult<i64> {
+pub fn parse_id(
+    id: &async_graphql::ID,
+    what: crate::error::Missing,
+) -> crate::error::AppResult<i64> {
     id.parse::<i64>()
         .map_err(|_| crate::error::AppError::NotFound(what))
 }

@@ -7,11 +7,13 @@ use chrono::Utc;
 use entity::notice;
 
 use crate::error::AppError;
-use crate::graphql::errors::{GqlResult, UserError};
+use crate::error::{BadInput, Missing};
+use crate::graphql::errors::{self, GqlResult, UserError};
 use crate::graphql::guard;
 use crate::graphql::pagination::{decode_cursor, encode_cursor, page_size};
 use crate::graphql::{AppContext, parse_id, scalars::DateTime};
 use crate::notices::service::{self, NoticeCursor};
+use crate::t;
 
 /// A notice as one member sees it.
 pub struct Notice {
@@ -69,9 +71,10 @@ impl NoticeQuery {
         let member = guard::member(ctx).await?;
         let first = page_size(first)?;
         let after = match after {
-            Some(raw) => Some(NoticeCursor::decode(&decode_cursor(&raw)?).ok_or_else(|| {
-                AppError::BadRequest("after に不正なカーソルが指定されました。".into())
-            })?),
+            Some(raw) => Some(
+                NoticeCursor::decode(&decode_cursor(&raw)?)
+                    .ok_or_else(|| AppError::BadRequest(BadInput::Cursor))?,
+            ),
             None => None,
         };
         let (rows, has_next) = service::page(ctx.db(), member.id, first, after.as_ref()).await?;
@@ -95,7 +98,7 @@ impl NoticeQuery {
     /// One notice the signed-in member may see.
     async fn notice(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Option<Notice>> {
         let member = guard::member(ctx).await?;
-        let id = parse_id(&id, "お知らせ")?;
+        let id = parse_id(&id, Missing::Notice)?;
         service::notice_for(ctx.db(), member.id, id)
             .await?
             .map(|row| {
@@ -104,7 +107,7 @@ impl NoticeQuery {
                     member_id: member.id,
                 })
             })
-            .ok_or(AppError::NotFound("お知らせ").into())
+            .ok_or(AppError::NotFound(Missing::Notice).into())
     }
 }
 
@@ -124,11 +127,11 @@ impl NoticeMutation {
             user_errors: vec![UserError::new(
                 Some("id"),
                 "NOT_FOUND",
-                "お知らせが見つかりません。",
+                t!(errors::lang(), "user-notice-not-found"),
             )],
             ..Default::default()
         };
-        let Ok(id) = parse_id(&id, "お知らせ") else {
+        let Ok(id) = parse_id(&id, Missing::Notice) else {
             return Ok(not_found());
         };
         match service::mark_read(ctx.db(), member.id, id).await {

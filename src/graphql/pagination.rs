@@ -3,6 +3,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
+use crate::error::BadInput;
 use crate::error::{AppError, AppResult};
 
 /// Most items one page may hold.
@@ -14,9 +15,9 @@ pub const DEFAULT_PAGE: i32 = 20;
 pub fn page_size(first: Option<i32>) -> AppResult<u64> {
     let first = first.unwrap_or(DEFAULT_PAGE);
     if !(0..=MAX_PAGE).contains(&first) {
-        return Err(AppError::BadRequest(format!(
-            "first は 0 から {MAX_PAGE} までの数で指定してください。"
-        )));
+        return Err(AppError::BadRequest(BadInput::PageSize {
+            max: MAX_PAGE as u32,
+        }));
     }
     Ok(first as u64)
 }
@@ -32,7 +33,7 @@ pub fn decode_cursor(cursor: &str) -> AppResult<String> {
         .decode(cursor.as_bytes())
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok())
-        .ok_or_else(|| AppError::BadRequest("after に不正なカーソルが指定されました。".into()))
+        .ok_or_else(|| AppError::BadRequest(BadInput::Cursor))
 }
 
 #[cfg(test)]

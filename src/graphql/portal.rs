@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use entity::secret_question;
 use sea_orm::{EntityTrait, QueryOrder};
 
-use crate::graphql::errors::GqlResult;
+use crate::city::City;
+use crate::graphql::errors::{GqlResult, lang};
 use crate::graphql::{AppContext, scalars};
 use crate::portal::{ServiceHours, last_data_update};
 
@@ -83,6 +84,12 @@ impl PortalQuery {
         }
     }
 
+    /// The city's contact points, FAQ and published texts, for the login
+    /// screen; answered outside service hours too.
+    async fn portal_info(&self, ctx: &Context<'_>) -> PortalInfo {
+        PortalInfo(ctx.config().city.clone())
+    }
+
     /// The secret questions a member can choose from.
     async fn secret_questions(&self, ctx: &Context<'_>) -> GqlResult<Vec<SecretQuestion>> {
         let questions = secret_question::Entity::find()
@@ -90,5 +97,99 @@ impl PortalQuery {
             .all(ctx.db())
             .await?;
         Ok(questions.into_iter().map(Into::into).collect())
+    }
+}
+
+/// A contact point: the desk, or one of the offices.
+#[derive(SimpleObject)]
+pub struct ContactPoint {
+    pub name: String,
+    pub phone: String,
+    /// When it answers, in words.
+    pub hours: String,
+    /// The mail form, for the desk.
+    pub form_url: Option<String>,
+}
+
+/// A published text (利用規約, 個人情報のお取り扱い) and its version.
+#[derive(SimpleObject)]
+pub struct PublishedText {
+    /// The version members agree to (利用規約) or read.
+    pub version: String,
+    pub url: String,
+}
+
+/// よくあるご質問.
+#[derive(SimpleObject)]
+pub struct FaqEntry {
+    pub question: String,
+    pub answer: String,
+}
+
+/// What the login screen links to, from the city profile, in the
+/// request's language.
+pub struct PortalInfo(std::sync::Arc<City>);
+
+#[Object]
+impl PortalInfo {
+    /// 金沢市企業局.
+    async fn organisation_name(&self) -> &str {
+        self.0.organisation.get(lang())
+    }
+    /// 金沢市上下水道ポータルサイト.
+    async fn portal_name(&self) -> &str {
+        self.0.portal.get(lang())
+    }
+    /// このサイトについて.
+    async fn about(&self) -> &str {
+        self.0.about.get(lang())
+    }
+    /// お問い合わせ先.
+    async fn contact_desk(&self) -> ContactPoint {
+        let desk = &self.0.desk;
+        ContactPoint {
+            name: desk.name.get(lang()).to_string(),
+            phone: desk.phone.clone(),
+            hours: desk.hours.get(lang()).to_string(),
+            form_url: Some(desk.form_url.clone()),
+        }
+    }
+    /// 窓口一覧.
+    async fn offices(&self) -> Vec<ContactPoint> {
+        self.0
+            .offices
+            .iter()
+            .map(|o| ContactPoint {
+                name: o.name.get(lang()).to_string(),
+                phone: o.phone.clone(),
+                hours: o.hours.get(lang()).to_string(),
+                form_url: None,
+            })
+            .collect()
+    }
+    /// よくあるご質問.
+    async fn faq(&self) -> Vec<FaqEntry> {
+        self.0
+            .faq
+            .iter()
+            .map(|f| FaqEntry {
+                question: f.question.get(lang()).to_string(),
+                answer: f.answer.get(lang()).to_string(),
+            })
+            .collect()
+    }
+    /// 利用規約: `requestRegistration` records this version as agreed to.
+    async fn terms(&self) -> PublishedText {
+        PublishedText {
+            version: self.0.terms.version.clone(),
+            url: self.0.terms.url.clone(),
+        }
+    }
+    /// 個人情報のお取り扱いについて.
+    async fn privacy(&self) -> PublishedText {
+        PublishedText {
+            version: self.0.privacy.version.clone(),
+            url: self.0.privacy.url.clone(),
+        }
     }
 }

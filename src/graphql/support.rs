@@ -1,5 +1,6 @@
 //! The `support` queries and mutations for staff, and `staffLogin`.
 
+use crate::error::{BadInput, Missing};
 use crate::security::{Event, Subject};
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
@@ -13,11 +14,12 @@ use crate::billing::service as billing;
 use crate::error::AppError;
 use crate::graphql::auth::Session;
 use crate::graphql::billing::{Bill, UsagePoint, bills_connection};
-use crate::graphql::errors::{GqlResult, UserError};
+use crate::graphql::errors::{self, GqlResult, UserError};
 use crate::graphql::guard;
 use crate::graphql::pagination::{decode_cursor, encode_cursor, page_size};
 use crate::graphql::{AppContext, parse_id, scalars::DateTime};
 use crate::support::service;
+use crate::t;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
 pub enum MemberStatus {
@@ -166,7 +168,7 @@ impl SupportQueries {
         let number = customer_number.trim();
         let location = service::location_by_customer_number(ctx.db(), number)
             .await?
-            .ok_or(AppError::NotFound("給水場所"))?;
+            .ok_or(AppError::NotFound(Missing::Location))?;
         service::audit(
             ctx.db(),
             self.0.id,
@@ -188,7 +190,7 @@ impl SupportQueries {
         let login_id = login_id.trim();
         let member = service::member_by_login_id(ctx.db(), login_id)
             .await?
-            .ok_or(AppError::NotFound("会員"))?;
+            .ok_or(AppError::NotFound(Missing::Member))?;
         service::audit(
             ctx.db(),
             self.0.id,
@@ -213,12 +215,16 @@ impl SupportQueries {
     ) -> GqlResult<Connection<String, AuditEntry>> {
         let first = page_size(first)?;
         let before = match after {
-            Some(cursor) => Some(decode_cursor(&cursor)?.parse::<i64>().map_err(|_| {
-                AppError::BadRequest("after に不正なカーソルが指定されました。".into())
-            })?),
+            Some(cursor) => Some(
+                decode_cursor(&cursor)?
+                    .parse::<i64>()
+                    .map_err(|_| AppError::BadRequest(BadInput::Cursor))?,
+            ),
             None => None,
         };
-        let member_id = member_id.map(|id| parse_id(&id, "会員")).transpose()?;
+        let member_id = member_id
+            .map(|id| parse_id(&id, Missing::Member))
+            .transpose()?;
         let (rows, has_next) = service::audit_page(ctx.db(), member_id, first, before).await?;
         let mut connection = Connection::new(before.is_some(), has_next);
         connection
@@ -253,7 +259,7 @@ impl SupportMutations {
                 user_errors: vec![UserError::new(
                     Some("id"),
                     "NOT_FOUND",
-                    "会員が見つかりません。",
+                    t!(errors::lang(), "user-member-not-found"),
                 )],
             });
         };
@@ -361,7 +367,7 @@ impl SupportMutation {
                     user_errors: vec![UserError::new(
                         None,
                         "INVALID_CREDENTIALS",
-                        "ログインIDまたはパスワードが正しくありません。",
+                        t!(errors::lang(), "user-invalid-credentials"),
                     )],
                 }
             }
@@ -370,7 +376,7 @@ impl SupportMutation {
                 user_errors: vec![UserError::new(
                     None,
                     "ACCOUNT_LOCKED",
-                    "ログインに続けて失敗したため、しばらくログインできません。",
+                    t!(errors::lang(), "user-staff-locked"),
                 )],
             },
         })

@@ -26,6 +26,8 @@ use crate::auth::{ClientAddress, RequestAuth};
 use crate::config::DocumentPolicy;
 use crate::graphql::contract::{Prepared, RequestErrors, complete, cost};
 use crate::graphql::loaders::Loaders;
+use crate::i18n::Lang;
+use crate::t;
 
 /// Longest request target accepted (a GET carrying a whole document fits).
 pub const MAX_URI_BYTES: usize = 16 * 1024;
@@ -93,8 +95,19 @@ pub fn negotiate(headers: &HeaderMap) -> Option<Media> {
     }
 }
 
-/// A refusal at the edge: a JSON GraphQL error with a code, no `data`.
-pub fn refuse(status: StatusCode, code: &str, message: &str) -> Response {
+/// The language a request asks its messages in (`Accept-Language`).
+pub fn request_lang(headers: &HeaderMap) -> Lang {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Lang::from_accept_language)
+        .unwrap_or_default()
+}
+
+/// A refusal at the edge: a JSON GraphQL error with a code and the
+/// catalogue's message `message_id`, no `data`.
+pub fn refuse(lang: Lang, status: StatusCode, code: &str, message_id: &str) -> Response {
+    let message = crate::i18n::text(lang, message_id, &[]);
     let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
     let mut response = (status, axum::Json(body)).into_response();
     no_store(&mut response);
@@ -120,7 +133,7 @@ impl Params {
     /// From a POST body's JSON object; wrongly typed members are refused.
     fn from_json(body: Value) -> Result<Self, &'static str> {
         let Value::Object(mut map) = body else {
-            return Err("リクエストは JSON オブジェクトで送信してください。");
+            return Err("http-not-json-object");
         };
         let string = |v: Option<Value>, what| match v {
             None | Some(Value::Null) => Ok(None),
@@ -132,24 +145,12 @@ impl Params {
             Some(Value::Object(m)) => Ok(m),
             Some(_) => Err(what),
         };
-        object(
-            map.remove("extensions"),
-            "extensions はオブジェクトで指定してください。",
-        )?;
+        object(map.remove("extensions"), "http-extensions-object")?;
         Ok(Self {
-            query: string(map.remove("query"), "query は文字列で指定してください。")?,
-            document_id: string(
-                map.remove("documentId"),
-                "documentId は文字列で指定してください。",
-            )?,
-            operation_name: string(
-                map.remove("operationName"),
-                "operationName は文字列で指定してください。",
-            )?,
-            variables: object(
-                map.remove("variables"),
-                "variables はオブジェクトで指定してください。",
-            )?,
+            query: string(map.remove("query"), "http-query-string")?,
+            document_id: string(map.remove("documentId"), "http-document-id-string")?,
+            operation_name: string(map.remove("operationName"), "http-operation-name-string")?,
+            variables: object(map.remove("variables"), "http-variables-object")?,
         })
     }
 
@@ -163,18 +164,12 @@ impl Params {
                 _ => Err(what),
             },
         };
-        json_object(
-            params.remove("extensions"),
-            "extensions はオブジェクトの JSON で指定してください。",
-        )?;
+        json_object(params.remove("extensions"), "http-extensions-json")?;
         Ok(Self {
             query: params.remove("query"),
             document_id: params.remove("documentId"),
             operation_name: params.remove("operationName").filter(|s| !s.is_empty()),
-            variables: json_object(
-                params.remove("variables"),
-                "variables はオブジェクトの JSON で指定してください。",
-            )?,
+            variables: json_object(params.remove("variables"), "http-variables-json")?,
         })
     }
 }
@@ -192,8 +187,9 @@ pub async fn post(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
+    let lang = request_lang(&headers);
     let Some(media) = negotiate(&headers) else {
-        return not_acceptable();
+        return not_acceptable(lang);
     };
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -211,9 +207,10 @@ pub async fn post(
     });
     if !is_json || !charset_ok {
         return refuse(
+            lang,
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "BAD_REQUEST",
-            "Content-Type: application/json（UTF-8）で送信してください。",
+            "http-content-type",
         );
     }
     let declared = headers
@@ -221,7 +218,7 @@ pub async fn post(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > super::MAX_BODY_BYTES) {
-        return too_large();
+        return too_large(lang);
     }
     let body_timeout = std::time::Duration::from_secs(state.app.config.body_timeout_seconds);
     let body = match tokio::time::timeout(
@@ -231,28 +228,25 @@ pub async fn post(
     .await
     {
         Ok(Ok(body)) => body,
-        Ok(Err(_)) => return too_large(),
+        Ok(Err(_)) => return too_large(lang),
         Err(_) => {
             return refuse(
+                lang,
                 StatusCode::REQUEST_TIMEOUT,
                 "BAD_REQUEST",
-                "リクエスト本文の受信に時間がかかりすぎました。",
+                "http-body-timeout",
             );
         }
     };
     if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            "BAD_REQUEST",
-            "一括リクエスト（バッチ）には対応していません。",
-        );
+        return refuse(lang, StatusCode::BAD_REQUEST, "BAD_REQUEST", "http-batch");
     }
     let params = match serde_json::from_slice::<Value>(&body)
-        .map_err(|_| "GraphQL リクエストの JSON が不正です。")
+        .map_err(|_| "http-invalid-json")
         .and_then(Params::from_json)
     {
         Ok(params) => params,
-        Err(message) => return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST", message),
+        Err(message) => return refuse(lang, StatusCode::BAD_REQUEST, "BAD_REQUEST", message),
     };
     execute(&state, peer, &headers, params, media, Method::Post).await
 }
@@ -264,32 +258,36 @@ pub async fn get(
     headers: HeaderMap,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Response {
+    let lang = request_lang(&headers);
     if uri.to_string().len() > MAX_URI_BYTES {
         return refuse(
+            lang,
             StatusCode::URI_TOO_LONG,
             "BAD_REQUEST",
-            "URL が長すぎます。POST で送信するか documentId をお使いください。",
+            "http-uri-too-long",
         );
     }
     let Some(media) = negotiate(&headers) else {
-        return not_acceptable();
+        return not_acceptable(lang);
     };
     let params = match query
-        .map_err(|_| "クエリ文字列が不正です。")
+        .map_err(|_| "http-bad-query-string")
         .and_then(|Query(q)| Params::from_query(q))
     {
         Ok(params) => params,
-        Err(message) => return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST", message),
+        Err(message) => return refuse(lang, StatusCode::BAD_REQUEST, "BAD_REQUEST", message),
     };
     execute(&state, peer, &headers, params, media, Method::Get).await
 }
 
 /// Any other method on `/graphql`.
-pub async fn other_method() -> Response {
+pub async fn other_method(headers: HeaderMap) -> Response {
+    let lang = request_lang(&headers);
     let mut response = refuse(
+        lang,
         StatusCode::METHOD_NOT_ALLOWED,
         "BAD_REQUEST",
-        "GET または POST で送信してください。",
+        "http-method",
     );
     response
         .headers_mut()
@@ -297,19 +295,21 @@ pub async fn other_method() -> Response {
     response
 }
 
-fn too_large() -> Response {
+fn too_large(lang: Lang) -> Response {
     refuse(
+        lang,
         StatusCode::PAYLOAD_TOO_LARGE,
         "BAD_REQUEST",
-        "リクエストが大きすぎます。",
+        "http-too-large",
     )
 }
 
-fn not_acceptable() -> Response {
+fn not_acceptable(lang: Lang) -> Response {
     refuse(
+        lang,
         StatusCode::NOT_ACCEPTABLE,
         "BAD_REQUEST",
-        "Accept に application/graphql-response+json か application/json を含めてください。",
+        "http-not-acceptable",
     )
 }
 
@@ -376,24 +376,20 @@ enum Refusal {
 
 /// The document a request names, if it may run it.
 async fn document(
+    lang: Lang,
     state: &HttpState,
     credentials: &mut Credentials<'_>,
     params: &Params,
 ) -> Result<Arc<Prepared>, Refusal> {
     let contract = &state.contract;
-    let edge =
-        |code: &str, message: &str| Refusal::Edge(refuse(StatusCode::BAD_REQUEST, code, message));
+    let edge = |code: &str, message: &str| {
+        Refusal::Edge(refuse(lang, StatusCode::BAD_REQUEST, code, message))
+    };
     match (&params.document_id, &params.query) {
-        (Some(_), Some(_)) => Err(edge(
-            "BAD_REQUEST",
-            "query と documentId はどちらか一方だけを指定してください。",
-        )),
-        (Some(id), None) => contract.trusted(id).ok_or_else(|| {
-            edge(
-                "TRUSTED_DOCUMENT_REQUIRED",
-                "この documentId の文書は登録されていません。",
-            )
-        }),
+        (Some(_), Some(_)) => Err(edge("BAD_REQUEST", "http-query-and-document-id")),
+        (Some(id), None) => contract
+            .trusted(id)
+            .ok_or_else(|| edge("TRUSTED_DOCUMENT_REQUIRED", "http-unknown-document")),
         (None, Some(text)) => {
             // The text is hashed once: for the trusted look-up and the cache.
             let id = crate::graphql::contract::document_id(text);
@@ -403,17 +399,11 @@ async fn document(
             if state.app.config.documents == DocumentPolicy::Trusted
                 && !credentials.is_staff().await
             {
-                return Err(edge(
-                    "TRUSTED_DOCUMENT_REQUIRED",
-                    "この文書は受け付けていません。ポータルの画面から操作してください。",
-                ));
+                return Err(edge("TRUSTED_DOCUMENT_REQUIRED", "http-untrusted-document"));
             }
             contract.prepare(id, text).map_err(Refusal::Invalid)
         }
-        (None, None) => Err(edge(
-            "BAD_REQUEST",
-            "query または documentId を指定してください。",
-        )),
+        (None, None) => Err(edge("BAD_REQUEST", "http-missing-query")),
     }
 }
 
@@ -463,7 +453,8 @@ async fn execute(
         token: token_from_headers(headers, &state.app.config),
         principal: None,
     };
-    let prepared = match document(state, &mut credentials, &params).await {
+    let lang = request_lang(headers);
+    let prepared = match document(lang, state, &mut credentials, &params).await {
         Ok(prepared) => prepared,
         Err(Refusal::Edge(response)) => return response,
         Err(Refusal::Invalid(errors)) => return request_error(errors, None, media),
@@ -479,9 +470,10 @@ async fn execute(
     };
     if method == Method::Get && !operation.is_query() {
         let mut response = refuse(
+            lang,
             StatusCode::METHOD_NOT_ALLOWED,
             "BAD_REQUEST",
-            "GET で送れるのは query だけです。mutation は POST で送信してください。",
+            "http-get-mutation",
         );
         response
             .headers_mut()
@@ -490,7 +482,7 @@ async fn execute(
     }
     if crate::graphql::contract::hashing_fields(&prepared.document, operation) > 1 {
         let error = json!({
-            "message": "パスワードを確認する操作は、1回のリクエストで1つだけ送信できます。",
+            "message": t!(lang, "http-one-hashing-field"),
             "extensions": { "code": "BAD_REQUEST" },
         });
         return request_error(RequestErrors(vec![error]), None, media);
@@ -502,7 +494,7 @@ async fn execute(
         && !credentials.is_staff().await
     {
         let error = json!({
-            "message": "スキーマの参照は職員のみ利用できます。",
+            "message": t!(lang, "http-introspection-staff"),
             "extensions": { "code": "FORBIDDEN" },
         });
         return request_error(RequestErrors(vec![error]), None, media);
@@ -520,10 +512,7 @@ async fn execute(
     });
     if requested > cost::MAX_COST {
         let error = json!({
-            "message": format!(
-                "クエリのコスト（{requested}）が上限（{}）を超えています。取得する件数を減らしてください。",
-                cost::MAX_COST
-            ),
+            "message": t!(lang, "http-too-costly", cost = requested, max = cost::MAX_COST),
             "extensions": { "code": "QUERY_TOO_COSTLY", "cost": requested, "limit": cost::MAX_COST },
         });
         let mut response = request_error(RequestErrors(vec![error]), Some(cost_extension), media);
@@ -552,7 +541,9 @@ async fn execute(
         })
         .data(client)
         .data(Loaders::new(&state.app.db));
-    let mut response = state.schema.execute(request).await;
+    let hours = state.app.config.service_hours;
+    let mut response =
+        crate::graphql::errors::in_request(lang, hours, state.schema.execute(request)).await;
 
     for error in &mut response.errors {
         // Errors from async-graphql's own checks carry no code: the

@@ -99,11 +99,12 @@ pub fn metrics_router(state: HttpState) -> Router {
 }
 
 /// Any other path.
-async fn not_found() -> axum::response::Response {
+async fn not_found(headers: axum::http::HeaderMap) -> axum::response::Response {
     graphql::refuse(
+        graphql::request_lang(&headers),
         StatusCode::NOT_FOUND,
         "NOT_FOUND",
-        "ページが見つかりません。",
+        "http-page-not-found",
     )
 }
 

@@ -37,6 +37,10 @@ pub const OPERATIONS: &[(&str, &str)] = &[
         include_str!("../../playground/operations/login-screen.graphql"),
     ),
     (
+        "portal-info.graphql",
+        include_str!("../../playground/operations/portal-info.graphql"),
+    ),
+    (
         "password-reset.graphql",
         include_str!("../../playground/operations/password-reset.graphql"),
     ),

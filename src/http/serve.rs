@@ -68,15 +68,17 @@ pub async fn serve(
         let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
             request.extensions_mut().insert(ConnectInfo(peer));
             let router = router.clone();
+            let lang = super::graphql::request_lang(request.headers());
             async move {
                 let answer = tokio::time::timeout(limits.request, router.oneshot(request)).await;
                 Ok::<Response, Infallible>(match answer {
                     Ok(Ok(response)) => response,
                     Ok(Err(never)) => match never {},
                     Err(_) => super::graphql::refuse(
+                        lang,
                         StatusCode::REQUEST_TIMEOUT,
                         "BAD_REQUEST",
-                        "リクエストの受信に時間がかかりすぎました。",
+                        "http-request-timeout",
                     ),
                 })
             }

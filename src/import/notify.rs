@@ -9,12 +9,55 @@ use entity::types::MemberStatus;
 use entity::{bill, member, notice, service_location};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use crate::domain::Yen;
-use crate::error::AppResult;
-use crate::mail::{self, OutgoingMail};
+use chrono::Datelike;
+use entity::types::PaymentMethod;
 
-const SIGNATURE: &str = "\n\n――――――――――――――――――――\n金沢市上下水道局 お客さまサービス\n\
-通知メールの設定は、ポータルサイトの「会員登録情報の照会・変更」から変更できます。\n";
+use crate::accounts::mails::{compose, member_lang};
+use crate::error::AppResult;
+use crate::i18n::format;
+use crate::mail::{self, OutgoingMail};
+use crate::t;
+
+/// The months a billing period covers (Kanazawa bills every two).
+pub fn period_months(bill: &bill::Model) -> u32 {
+    let index = |d: chrono::NaiveDate| d.year() * 12 + d.month() as i32;
+    (index(bill.period_end) - index(bill.period_start)).clamp(1, 12) as u32
+}
+
+/// 「2026年12月分のご請求のお知らせ」: the figures, and when it is paid.
+fn bill_mail(
+    member: &member::Model,
+    email: &str,
+    bill: &bill::Model,
+    location: &service_location::Model,
+) -> OutgoingMail {
+    let lang = member_lang(member);
+    let month = format::month(lang, &bill.billing_month);
+    let due = format::date(lang, bill.due_date);
+    let payment = if bill.payment_method == Some(PaymentMethod::AccountTransfer) {
+        t!(lang, "mail-bill-transfer", date = due)
+    } else {
+        t!(lang, "mail-bill-due", date = due)
+    };
+    compose(
+        lang,
+        email,
+        Some(&member.display_name),
+        t!(lang, "mail-bill-issued-subject", month = month.as_str()),
+        t!(
+            lang,
+            "mail-bill-issued-body",
+            month = month.as_str(),
+            customer_number = location.customer_number.as_str(),
+            address = location.address.as_str(),
+            usage = format::period_volume(lang, bill.usage_m3.into(), period_months(bill)),
+            amount = format::yen(lang, bill.amount_yen),
+            tax = format::yen(lang, bill.tax_yen),
+            payment = payment
+        ),
+        Some(t!(lang, "mail-settings-hint")),
+    )
+}
 
 /// Queues one mail per new bill whose member wants them.
 pub async fn bills_issued(
@@ -47,29 +90,9 @@ pub async fn bills_issued(
             continue;
         };
         let Some(email) = &member.email else { continue };
-        let body = format!(
-            "{} 様\n\n{}分のご請求が確定しました。\n\n\
-             お客様番号: {}\n給水場所: {}\nご使用水量: {} m³\nご請求金額: {} 円（うち消費税等 {} 円）\n\
-             お支払期限: {}\n\n明細はポータルサイトの「料金明細」でご覧いただけます。{SIGNATURE}",
-            member.display_name,
-            bill.billing_month,
-            location.customer_number,
-            location.address,
-            bill.usage_m3,
-            Yen(bill.amount_yen),
-            Yen(bill.tax_yen),
-            bill.due_date.format("%Y-%m-%d"),
-        );
         mail::enqueue(
             db,
-            OutgoingMail {
-                to: email.clone(),
-                subject: format!(
-                    "【金沢市上下水道局】{}分のご請求のお知らせ",
-                    bill.billing_month
-                ),
-                body,
-            },
+            bill_mail(member, email, bill, location),
             Some(format!("bill-issued:{}:{}", bill.id, member.id)),
         )
         .await?;
@@ -99,16 +122,26 @@ pub async fn notices_published(
             .filter(|m| notice.member_id.is_none_or(|to| to == m.id))
         {
             let Some(email) = &member.email else { continue };
+            let lang = member_lang(member);
             mail::enqueue(
                 db,
-                OutgoingMail {
-                    to: email.clone(),
-                    subject: format!("【金沢市上下水道局】お知らせ: {}", notice.title),
-                    body: format!(
-                        "{} 様\n\n上下水道局から新しいお知らせがあります。\n\n{}\n\n{}{SIGNATURE}",
-                        member.display_name, notice.title, notice.body
+                compose(
+                    lang,
+                    email,
+                    Some(&member.display_name),
+                    t!(
+                        lang,
+                        "mail-notice-published-subject",
+                        title = notice.title.as_str()
                     ),
-                },
+                    t!(
+                        lang,
+                        "mail-notice-published-body",
+                        title = notice.title.as_str(),
+                        body = notice.body.as_str()
+                    ),
+                    Some(t!(lang, "mail-settings-hint")),
+                ),
                 Some(format!("notice-published:{}:{}", notice.id, member.id)),
             )
             .await?;

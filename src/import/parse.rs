@@ -387,7 +387,7 @@ pub fn read_feed(dir: &Path) -> Result<Feed, Vec<RowError>> {
         let portal = match PortalCustomerNumber::parse(r.raw("portal_customer_number")) {
             Ok(n) => Some(n.as_str().to_string()),
             Err(m) => {
-                r.fail("portal_customer_number", m);
+                r.fail("portal_customer_number", m.to_string());
                 None
             }
         };

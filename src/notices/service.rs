@@ -7,6 +7,7 @@ use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
+use crate::error::Missing;
 use crate::error::{AppError, AppResult};
 
 /// A notice carries the "New" mark for this long after publication.
@@ -98,7 +99,7 @@ pub async fn mark_read(
 ) -> AppResult<notice::Model> {
     let notice = notice_for(db, member_id, notice_id)
         .await?
-        .ok_or(AppError::NotFound("お知らせ"))?;
+        .ok_or(AppError::NotFound(Missing::Notice))?;
     notice_read::Entity::insert(notice_read::ActiveModel {
         member_id: Set(member_id),
         notice_id: Set(notice_id),

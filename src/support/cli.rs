@@ -23,15 +23,15 @@ pub async fn run(db: &DatabaseConnection, args: &[String]) -> Result<String, Str
         .as_slice()
     {
         ["add", login_id, rest @ ..] => {
-            let login_id = LoginId::parse(login_id).map_err(str::to_string)?;
+            let login_id = LoginId::parse(login_id).map_err(|e| e.to_string())?;
             let name = match rest {
-                ["--name", name] => DisplayName::parse(name).map_err(str::to_string)?,
-                [] => DisplayName::parse(login_id.as_str()).map_err(str::to_string)?,
+                ["--name", name] => DisplayName::parse(name).map_err(|e| e.to_string())?,
+                [] => DisplayName::parse(login_id.as_str()).map_err(|e| e.to_string())?,
                 _ => return Err(USAGE.into()),
             };
             let password = read_password()?;
-            let password = NewPassword::parse(&password, &[login_id.as_str()])
-                .map_err(|p| p.message().to_string())?;
+            let password =
+                NewPassword::parse(&password, &[login_id.as_str()]).map_err(|p| p.to_string())?;
             let hash = tokio::task::spawn_blocking(move || hash_now(password.as_str()))
                 .await
                 .map_err(|e| e.to_string())?

@@ -549,13 +549,13 @@ async fn a_member_locked_out_by_an_attacker_signs_in_with_the_mailed_link() {
         "ACCOUNT_LOCKED"
     );
     let mail = app
-        .wait_for_mail("demo@example.jp", "ログインの一時停止")
+        .wait_for_mail("demo@example.jp", "ログイン一時停止")
         .await;
     app.wait_until_outbox_is_empty().await;
     let lock_mails = app
         .mails()
         .iter()
-        .filter(|m| m.subject.contains("ログインの一時停止"))
+        .filter(|m| m.subject.contains("ログイン一時停止"))
         .count();
     assert_eq!(lock_mails, 1, "one mail per lock, not per failure");
     let token = mail.link_param("token");

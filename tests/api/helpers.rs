@@ -202,15 +202,21 @@ impl Mail {
                 .unwrap_or("")
                 .to_string()
         };
-        let subject = header("Subject")
-            .split_whitespace()
-            .map(|word| {
-                word.strip_prefix("=?utf-8?b?")
-                    .and_then(|w| w.strip_suffix("?="))
-                    .map(decode_base64)
-                    .unwrap_or_else(|| word.to_string())
-            })
-            .collect::<String>();
+        // RFC 2047: the space between two encoded words is dropped, any
+        // other space kept.
+        let mut subject = String::new();
+        let mut last_encoded = false;
+        for (i, word) in header("Subject").split_whitespace().enumerate() {
+            let decoded = word
+                .strip_prefix("=?utf-8?b?")
+                .and_then(|w| w.strip_suffix("?="))
+                .map(decode_base64);
+            if i > 0 && !(last_encoded && decoded.is_some()) {
+                subject.push(' ');
+            }
+            last_encoded = decoded.is_some();
+            subject.push_str(&decoded.unwrap_or_else(|| word.to_string()));
+        }
         let body = if header("Content-Transfer-Encoding").eq_ignore_ascii_case("base64") {
             decode_base64(&body.split_whitespace().collect::<String>())
         } else {
@@ -571,5 +577,30 @@ impl Gql {
             headers,
             body,
         }
+    }
+}
+
+/// Fails when Japanese text shows an ISO date or time (members read
+/// 2026年12月31日(木) and 4時22分) or English words.
+pub fn assert_reads_as_japanese(text: &str) {
+    let bytes = text.as_bytes();
+    for i in 0..bytes.len().saturating_sub(9) {
+        let w = &bytes[i..i + 10];
+        let iso = w[..4].iter().all(u8::is_ascii_digit)
+            && w[4] == b'-'
+            && w[5..7].iter().all(u8::is_ascii_digit)
+            && w[7] == b'-'
+            && w[8..].iter().all(u8::is_ascii_digit);
+        assert!(!iso, "an ISO date in Japanese text: {text}");
+    }
+    // Words of the English catalogue that must not show in Japanese: a
+    // message missing from it would fall back to its id or to English.
+    for english in [
+        "Please", "Dear ", "The ", " not ", "error", "mail-", "user-",
+    ] {
+        assert!(
+            !text.contains(english),
+            "{english:?} in Japanese text: {text}"
+        );
     }
 }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use sea_orm::ConnectionTrait;
 use serde_json::json;
 
-use crate::helpers::{TestApp, operations, spawn_app};
+use crate::helpers::{TestApp, assert_reads_as_japanese, operations, spawn_app};
 
 fn sample_feed() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feed")
@@ -301,10 +301,24 @@ async fn new_bills_and_notices_are_mailed_once_to_members_who_opted_in() {
 
     let run = app.tool(&["import", dir.to_str().expect("path")], "").await;
     assert!(run.success, "{}", run.stderr);
-    let bill_mail = app
-        .wait_for_mail("demo@example.jp", &format!("{next}分のご請求"))
-        .await;
-    assert!(bill_mail.body.contains("10,296 円"), "{}", bill_mail.body);
+    let (year, month_number) = next.split_once('-').expect("YYYY-MM");
+    let month_ja = format!(
+        "{year}年{}月分のご請求",
+        month_number.parse::<u32>().expect("month")
+    );
+    let bill_mail = app.wait_for_mail("demo@example.jp", &month_ja).await;
+    assert!(bill_mail.body.contains("10,296円"), "{}", bill_mail.body);
+    // Paid by 口座振替: a transfer date, not a due date; the volume says
+    // how many months it covers; no ISO date leaks into the text.
+    assert!(
+        bill_mail.body.contains("口座振替日: "),
+        "{}",
+        bill_mail.body
+    );
+    assert!(!bill_mail.body.contains("お支払期限"), "{}", bill_mail.body);
+    assert!(bill_mail.body.contains("か月分）"), "{}", bill_mail.body);
+    assert_reads_as_japanese(&bill_mail.subject);
+    assert_reads_as_japanese(&bill_mail.body);
     app.wait_for_mail("demo@example.jp", "水道管の凍結").await;
     app.wait_until_outbox_is_empty().await;
     // Only the demo member opted in: one bill mail and one notice mail.

@@ -11,6 +11,7 @@ mod documents;
 mod edge;
 mod helpers;
 mod import;
+mod language;
 mod mail;
 mod membership;
 mod notices;

@@ -3,7 +3,9 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Gql, TestApp, operations, spawn_app, spawn_app_with};
+use crate::helpers::{
+    Gql, TestApp, assert_reads_as_japanese, operations, spawn_app, spawn_app_with,
+};
 
 /// Unregistered portal customer numbers of the demo city (README).
 const FREE_NUMBER: &str = "200158386223";
@@ -242,7 +244,7 @@ async fn a_registered_address_gets_the_same_answer_and_a_different_mail() {
     let mail = app
         .wait_for_mail("demo@example.jp", "会員登録のお申し込みについて")
         .await;
-    assert!(mail.body.contains("既に会員として登録されています"));
+    assert!(mail.body.contains("すでに会員として登録されています"));
     assert!(!mail.body.contains("token="));
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM registrations WHERE email = 'demo@example.jp'")
@@ -364,8 +366,7 @@ async fn the_secret_question_recovers_the_login_id_in_any_kana() {
         let payload = &res.data()["recoverLoginId"];
         assert_eq!(payload["loginId"], "demo", "{answer}");
     }
-    app.wait_for_mail("demo@example.jp", "ログインIDの確認")
-        .await;
+    app.wait_for_mail("demo@example.jp", "ログインID表示").await;
 
     // Wrong answers and unknown numbers answer alike.
     let wrong = app
@@ -426,8 +427,17 @@ async fn five_wrong_answers_lock_recovery_for_a_day_and_mail_the_member() {
         codes(&attempt(FREE_NUMBER, "かなざわ").await),
         vec!["ACCOUNT_LOCKED"]
     );
-    let mail = app.wait_for_mail("demo@example.jp", "回答ロック").await;
-    assert!(mail.body.contains("停止しました"));
+    let message = locked["userErrors"][0]["message"]
+        .as_str()
+        .expect("message");
+    assert!(
+        message.contains("日(") && message.contains("時"),
+        "{message}"
+    );
+    assert_reads_as_japanese(message);
+    let mail = app.wait_for_mail("demo@example.jp", "回答停止").await;
+    assert!(mail.body.contains("停止しています"), "{}", mail.body);
+    assert_reads_as_japanese(&mail.body);
     let key = app.keyring().await.recovery(DEMO_NUMBER);
     let hours = app
         .scalar(&format!(
@@ -1206,7 +1216,7 @@ async fn the_link_mailed_with_a_recovery_lock_lets_the_member_answer_once() {
         codes(&recover("かなざわ", None).await),
         vec!["ACCOUNT_LOCKED"]
     );
-    let mail = app.wait_for_mail("demo@example.jp", "回答ロック").await;
+    let mail = app.wait_for_mail("demo@example.jp", "回答停止").await;
     let token = mail.link_param("unlock");
     assert_eq!(
         recover("かなざわ", Some("forged".into())).await["loginId"],

@@ -189,7 +189,7 @@ async fn staff_accounts_are_added_and_disabled_from_the_command_line() {
 
     let weak = app.tool(&["staff", "add", "clerk02"], "short\n").await;
     assert!(!weak.success);
-    assert!(weak.stderr.contains("12文字"), "{}", weak.stderr);
+    assert!(weak.stderr.contains("12 characters"), "{}", weak.stderr);
     let twice = app
         .tool(&["staff", "add", "clerk01"], "counter-password-2025\n")
         .await;
