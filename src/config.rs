@@ -31,7 +31,8 @@ pub struct Config {
     /// `PORTAL_LISTEN`: address to serve on; default `127.0.0.1:8080`.
     pub listen: SocketAddr,
     /// `PORTAL_SERVICE_HOURS`: `HH:MM-HH:MM` in Asia/Tokyo, or `always`;
-    /// default `07:00-02:00`.
+    /// default `07:00-02:00`, and `always` for the demo city (so a
+    /// newcomer can try it at any hour).
     pub service_hours: ServiceHours,
     /// `PORTAL_DEMO_DATA`: fill an empty database with the demo city;
     /// default `true`.
@@ -175,7 +176,11 @@ impl Config {
                 "expected HOST:PORT, e.g. 127.0.0.1:8080",
             )
         })?;
-        let raw_hours = get("PORTAL_SERVICE_HOURS", "07:00-02:00");
+        // The demo city is for trying the portal, at whatever hour a
+        // newcomer starts it: unless hours are set, it is always open.
+        let demo_data = boolean("PORTAL_DEMO_DATA", "true")?;
+        let default_hours = if demo_data { "always" } else { "07:00-02:00" };
+        let raw_hours = get("PORTAL_SERVICE_HOURS", default_hours);
         let service_hours = parse_service_hours(&raw_hours.1).ok_or_else(|| {
             parse(
                 raw_hours.clone(),
@@ -211,7 +216,7 @@ impl Config {
             database_schema,
             listen,
             service_hours,
-            demo_data: boolean("PORTAL_DEMO_DATA", "true")?,
+            demo_data,
             demo_locations: number("PORTAL_DEMO_LOCATIONS", "1000", 10, 1_000_000)? as u32,
             session_idle_minutes: number("PORTAL_SESSION_IDLE_MINUTES", "30", 1, 24 * 60)? as u32,
             session_max_hours: number("PORTAL_SESSION_MAX_HOURS", "12", 1, 24 * 30)? as u32,
@@ -293,13 +298,21 @@ mod tests {
     }
 
     #[test]
-    fn defaults_serve_sqlite_on_localhost_within_kanazawa_hours() {
+    fn defaults_serve_the_demo_on_sqlite_on_localhost_at_any_hour() {
         let c = config(&[]).expect("defaults are valid");
         assert_eq!(c.database_url, "sqlite://data/portal.db");
         assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
-        assert!(matches!(c.service_hours, ServiceHours::Daily { .. }));
         assert!(c.demo_data);
+        assert!(matches!(c.service_hours, ServiceHours::Always));
         assert_eq!(c.documents, DocumentPolicy::Trusted);
+    }
+
+    #[test]
+    fn without_the_demo_the_portal_keeps_kanazawa_hours() {
+        let c = config(&[("PORTAL_DEMO_DATA", "false")]).expect("valid");
+        assert!(matches!(c.service_hours, ServiceHours::Daily { .. }));
+        let c = config(&[("PORTAL_SERVICE_HOURS", "07:00-02:00")]).expect("valid");
+        assert!(matches!(c.service_hours, ServiceHours::Daily { .. }));
     }
 
     #[test]

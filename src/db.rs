@@ -35,11 +35,30 @@ impl Metrics {
 
 /// Opens the connection pool, creating the SQLite file and its folder if
 /// needed.
+/// How long the first connection may take before the start gives up.
+const CONNECT_WITHIN: Duration = Duration::from_secs(4);
+
+/// `host:port` (or the SQLite file) of a database URL, without credentials.
+fn endpoint(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+    let host = rest.split(['/', '?']).next().unwrap_or(rest);
+    if url.starts_with("postgres") && !host.contains(':') {
+        format!("{host}:5432")
+    } else if url.starts_with("sqlite:") {
+        url.trim_start_matches("sqlite:")
+            .trim_start_matches("//")
+            .to_string()
+    } else {
+        host.to_string()
+    }
+}
+
 pub async fn connect(config: &Config, metrics: Arc<Metrics>) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(config.database_url.clone());
     options
         .sqlx_logging(false)
-        .connect_timeout(Duration::from_secs(10))
+        .connect_timeout(CONNECT_WITHIN)
         .acquire_timeout(Duration::from_secs(10));
     if config.database_url.starts_with("sqlite:") {
         create_sqlite_folder(&config.database_url)?;
@@ -62,7 +81,23 @@ pub async fn connect(config: &Config, metrics: Arc<Metrics>) -> Result<DatabaseC
             options.set_schema_search_path(schema.clone());
         }
     }
-    let mut db = Database::connect(options).await?;
+    // An unreachable server is told within seconds, naming where it was
+    // looked for (never the password).
+    let endpoint = endpoint(&config.database_url);
+    let mut db = match tokio::time::timeout(CONNECT_WITHIN, Database::connect(options)).await {
+        Ok(Ok(db)) => db,
+        Ok(Err(err)) => {
+            return Err(DbErr::Custom(format!(
+                "cannot connect to the database at {endpoint}: {err}"
+            )));
+        }
+        Err(_) => {
+            return Err(DbErr::Custom(format!(
+                "no answer from the database at {endpoint} within {} s",
+                CONNECT_WITHIN.as_secs()
+            )));
+        }
+    };
     db.set_metric_callback(move |info| {
         metrics.statements.fetch_add(1, Ordering::Relaxed);
         if info.failed {
@@ -118,4 +153,16 @@ where
             .await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod endpoint_tests {
+    #[test]
+    fn the_endpoint_names_host_and_port_but_no_password() {
+        assert_eq!(
+            super::endpoint("postgres://app:secret@db.example:6432/portal"),
+            "db.example:6432"
+        );
+        assert_eq!(super::endpoint("postgres://db/portal"), "db:5432");
+    }
 }

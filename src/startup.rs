@@ -52,6 +52,7 @@ pub struct Application {
     limits: http::serve::Limits,
     db: DatabaseConnection,
     mail: MailWorker,
+    hours: crate::portal::ServiceHours,
 }
 
 impl Application {
@@ -118,6 +119,7 @@ impl Application {
             limits,
             db,
             mail,
+            hours: app_config.service_hours,
         })
     }
 
@@ -140,6 +142,16 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         if let Ok(addr) = self.listener.local_addr() {
             tracing::info!(%addr, playground = %format!("http://{addr}/playground"), "serving");
+            if let crate::portal::ServiceHours::Always = self.hours {
+                tracing::info!(
+                    "open around the clock (PORTAL_SERVICE_HOURS=always, the demo's default; the city's hours are 07:00-02:00)"
+                );
+            } else if !self.hours.is_open(chrono::Utc::now()) {
+                tracing::warn!(
+                    next_opens_at = ?self.hours.next_opens_at(chrono::Utc::now()),
+                    "the portal is closed now: members get OUTSIDE_SERVICE_HOURS until it opens (PORTAL_SERVICE_HOURS)"
+                );
+            }
         }
         let mail = tokio::spawn(self.mail.run());
         let housekeeping = tokio::spawn(crate::housekeeping::run(self.db.clone()));

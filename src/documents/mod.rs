@@ -1,7 +1,6 @@
 //! 書類ダウンロード: the PDF documents the bureau sends members, listed
 //! over GraphQL and downloaded over plain HTTP by their owner only.
 
-pub mod download;
 pub mod pdf;
 pub mod service;
 pub mod storage;

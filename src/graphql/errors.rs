@@ -71,8 +71,19 @@ fn wall_clock(lang: Lang, at: chrono::NaiveTime) -> String {
     format::clock(lang, at.hour(), at.minute())
 }
 
-/// The catalogue message of an error, in `lang`.
+/// The catalogue message of an error, in `lang`, inside a request.
 pub fn message(err: &AppError, lang: Lang) -> String {
+    let hours = REQUEST_HOURS
+        .try_with(|h| *h)
+        .unwrap_or(ServiceHours::Always);
+    message_with_hours(err, lang, hours)
+}
+
+/// [`message`] with the portal's hours given.
+pub fn message_with_hours(err: &AppError, lang: Lang, hours: ServiceHours) -> String {
+    if let AppError::Internal(detail) = err {
+        tracing::error!(error = %detail, "internal error");
+    }
     match err {
         AppError::Unauthenticated => t!(lang, "error-unauthenticated"),
         AppError::Forbidden => t!(lang, "error-forbidden"),
@@ -91,26 +102,21 @@ pub fn message(err: &AppError, lang: Lang) -> String {
             BadInput::HistoryMonths { max } => t!(lang, "bad-history-months", max = max),
             BadInput::PortalNumber => t!(lang, "bad-portal-number"),
         },
-        AppError::OutsideServiceHours { .. } => {
-            match REQUEST_HOURS
-                .try_with(|h| *h)
-                .unwrap_or(ServiceHours::Always)
-            {
-                ServiceHours::Daily { opens, closes } if closes < opens => t!(
-                    lang,
-                    "error-outside-hours-overnight",
-                    opens = wall_clock(lang, opens),
-                    closes = wall_clock(lang, closes)
-                ),
-                ServiceHours::Daily { opens, closes } => t!(
-                    lang,
-                    "error-outside-hours",
-                    opens = wall_clock(lang, opens),
-                    closes = wall_clock(lang, closes)
-                ),
-                ServiceHours::Always => t!(lang, "error-internal"),
-            }
-        }
+        AppError::OutsideServiceHours { .. } => match hours {
+            ServiceHours::Daily { opens, closes } if closes < opens => t!(
+                lang,
+                "error-outside-hours-overnight",
+                opens = wall_clock(lang, opens),
+                closes = wall_clock(lang, closes)
+            ),
+            ServiceHours::Daily { opens, closes } => t!(
+                lang,
+                "error-outside-hours",
+                opens = wall_clock(lang, opens),
+                closes = wall_clock(lang, closes)
+            ),
+            ServiceHours::Always => t!(lang, "error-internal"),
+        },
         AppError::RateLimited { until: Some(until) } => t!(
             lang,
             "error-rate-limited-until",
@@ -129,9 +135,6 @@ fn tokyo(at: DateTime<Utc>) -> String {
 
 impl ErrorExtensions for AppError {
     fn extend(&self) -> async_graphql::Error {
-        if let Self::Internal(detail) = self {
-            tracing::error!(error = %detail, "internal error");
-        }
         async_graphql::Error::new(message(self, lang())).extend_with(|_, ext| {
             ext.set("code", self.code());
             match self {

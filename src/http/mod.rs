@@ -1,5 +1,6 @@
 //! The HTTP edge: routes, limits and the few endpoints beside GraphQL.
 
+mod documents;
 mod graphql;
 mod playground;
 pub mod serve;
@@ -36,9 +37,14 @@ pub fn router(state: HttpState) -> Router {
                 .fallback(graphql::other_method),
         )
         .route("/playground", get(playground::index))
+        .route("/register", get(playground::from_mail))
+        .route("/password/reset", get(playground::from_mail))
+        .route("/email/confirm", get(playground::from_mail))
+        .route("/unlock", get(playground::from_mail))
+        .route("/recover", get(playground::from_mail))
         .route("/playground/assets/{file}", get(playground::asset))
         .route("/playground/operations/{file}", get(playground::operation))
-        .route("/documents/{id}", get(crate::documents::download::download))
+        .route("/documents/{id}", get(documents::download))
         .route("/healthz", get(healthz))
         .fallback(not_found)
         .layer(axum::middleware::map_response_with_state(

@@ -41,6 +41,10 @@ pub const OPERATIONS: &[(&str, &str)] = &[
         include_str!("../../playground/operations/portal-info.graphql"),
     ),
     (
+        "mail-links.graphql",
+        include_str!("../../playground/operations/mail-links.graphql"),
+    ),
+    (
         "password-reset.graphql",
         include_str!("../../playground/operations/password-reset.graphql"),
     ),
@@ -121,4 +125,86 @@ pub async fn operation(Path(file): Path<String>) -> Response {
         Some((_, text)) => serve("text/plain; charset=utf-8", *text),
         None => StatusCode::NOT_FOUND.into_response(),
     }
+}
+
+/// Where each link in the portal's mails leads: the playground document
+/// and operation that use its token, and the variables to fill in.
+fn mail_link(path: &str, token: &str) -> Option<(&'static str, &'static str, serde_json::Value)> {
+    use serde_json::json;
+    Some(match path {
+        "/register" => (
+            "login-screen.graphql",
+            "CompleteRegistration",
+            json!({ "input": {
+                "token": token, "loginId": "", "password": "",
+                "portalCustomerNumber": "", "displayName": "",
+                "secretQuestionId": "1", "secretAnswer": "",
+            } }),
+        ),
+        "/password/reset" => (
+            "password-reset.graphql",
+            "CompletePasswordReset",
+            json!({ "token": token }),
+        ),
+        "/email/confirm" => (
+            "mail-links.graphql",
+            "ConfirmEmailChange",
+            json!({ "token": token }),
+        ),
+        "/unlock" => (
+            "unlock.graphql",
+            "UnlockSignIn",
+            json!({ "token": token, "password": "" }),
+        ),
+        "/recover" => (
+            "mail-links.graphql",
+            "RecoverLoginIdWithLink",
+            json!({ "portalCustomerNumber": "", "secretAnswer": "", "unlockToken": token }),
+        ),
+        _ => return None,
+    })
+}
+
+/// Percent-encodes all but RFC 3986 unreserved characters.
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// A link from a mail (`/register?token=…` and the others): opens the
+/// playground on the document that uses it, token filled in. The token
+/// travels in the fragment, which browsers do not send on.
+pub async fn from_mail(
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+    axum::extract::Query(params): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    let token = params
+        .get("token")
+        .or_else(|| params.get("unlock"))
+        .map(String::as_str)
+        .unwrap_or("");
+    let Some((file, operation, variables)) = mail_link(uri.path(), token) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let location = format!(
+        "/playground#file={}&operation={}&variables={}",
+        encode(file),
+        encode(operation),
+        encode(&variables.to_string())
+    );
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }

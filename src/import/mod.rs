@@ -115,13 +115,22 @@ pub async fn import(db: &DatabaseConnection, dir: &Path) -> Result<Summary, Impo
 /// The command-line entry: the text to print, or every problem found.
 pub async fn run_cli(db: &DatabaseConnection, dir: &Path) -> Result<String, String> {
     let started = std::time::Instant::now();
+    let warnings: String = parse::unknown_files(dir)
+        .iter()
+        .map(|name| {
+            format!(
+                "warning: {name} is not a feed file and was not read (known: {})\n",
+                parse::KNOWN_FILES.join(", ")
+            )
+        })
+        .collect();
     match import(db, dir).await {
         Ok(summary) if summary.changed_anything() => Ok(format!(
-            "imported {} in {:.1} s: {summary}",
+            "{warnings}imported {} in {:.1} s: {summary}",
             dir.display(),
             started.elapsed().as_secs_f64()
         )),
-        Ok(_) => Ok(format!("{}: no changes", dir.display())),
+        Ok(_) => Ok(format!("{warnings}{}: no changes", dir.display())),
         Err(ImportError::Rejected(errors)) => Err(format!(
             "{} not imported; nothing was written:\n{}",
             dir.display(),

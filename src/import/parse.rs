@@ -38,6 +38,27 @@ pub const PAYMENTS: &str = "payments.csv";
 pub const NOTICES: &str = "notices.csv";
 pub const DOCUMENTS: &str = "documents.csv";
 
+/// The files a feed may hold.
+pub const KNOWN_FILES: [&str; 7] = [
+    LOCATIONS, READINGS, BILLS, LINE_ITEMS, PAYMENTS, NOTICES, DOCUMENTS,
+];
+
+/// Files in `dir` the feed format does not know: misnamed, or of a newer
+/// format. They are not read; the operator is told.
+pub fn unknown_files(dir: &std::path::Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return vec![];
+    };
+    let mut unknown: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|name| !KNOWN_FILES.contains(&name.as_str()) && !name.starts_with('.'))
+        .collect();
+    unknown.sort();
+    unknown
+}
+
 pub struct LocationRow {
     pub line: u64,
     pub customer_number: String,

@@ -306,3 +306,58 @@ fn help_goes_to_stdout_and_mistakes_are_refused() {
     assert_eq!(bad_log.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad_log.stderr).contains("RUST_LOG"));
 }
+
+fn serve_with(env: &[(&str, &str)]) -> (std::process::Output, std::time::Duration) {
+    let started = std::time::Instant::now();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_water-portal"))
+        .arg("serve")
+        .env("PORTAL_LISTEN", "127.0.0.1:0")
+        .env("PORTAL_METRICS_LISTEN", "127.0.0.1:0")
+        .envs(env.iter().copied())
+        .output()
+        .expect("runs");
+    (output, started.elapsed())
+}
+
+#[test]
+fn an_unreachable_database_is_named_and_the_start_gives_up_within_seconds() {
+    // Refused at once, and unroutable (TEST-NET-1: no answer at all).
+    for url in [
+        "postgres://postgres:secret@127.0.0.1:1/portal",
+        "postgres://postgres:secret@192.0.2.1:5432/portal",
+    ] {
+        let (output, took) = serve_with(&[("DATABASE_URL", url)]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{stderr}");
+        let host = url
+            .split('@')
+            .nth(1)
+            .and_then(|h| h.split('/').next())
+            .expect("host");
+        assert!(stderr.contains(host), "names {host}: {stderr}");
+        assert!(
+            !stderr.contains("secret"),
+            "no password in the log: {stderr}"
+        );
+        // The service's own limit is 4 s; the margin is for a slow machine.
+        assert!(took < std::time::Duration::from_secs(8), "{took:?}");
+    }
+}
+
+#[test]
+fn a_port_in_use_fails_the_start_before_the_database_is_touched() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = taken.local_addr().expect("addr").to_string();
+    let dir = std::env::temp_dir().join(format!("port-in-use-{}", std::process::id()));
+    let file = dir.join("portal.db");
+    let url = format!("sqlite://{}", file.display());
+    let (output, _) = serve_with(&[
+        ("DATABASE_URL", url.as_str()),
+        ("PORTAL_LISTEN", addr.as_str()),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(stderr.contains(&addr), "{stderr}");
+    assert!(!file.exists(), "nothing was migrated or seeded");
+    let _ = std::fs::remove_dir_all(&dir);
+}

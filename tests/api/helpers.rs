@@ -25,16 +25,38 @@ pub struct TestApp {
     pub mail_dir: std::path::PathBuf,
     /// The database settings, for running the command-line tools on it.
     pub db_env: Vec<(String, String)>,
-    sqlite_file: Option<std::path::PathBuf>,
+    /// Everything on disk this app made: its SQLite file, mails, feeds.
+    app_dir: std::path::PathBuf,
+    /// Its PostgreSQL schema, dropped with it.
+    pg_schema: Option<String>,
 }
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.mail_dir);
-        if let Some(file) = &self.sqlite_file {
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
-            }
+        let _ = std::fs::remove_dir_all(&self.app_dir);
+        if let Some(schema) = self.pg_schema.take() {
+            // Drop cannot await; a thread of its own runs the statement on
+            // its own connection, so nothing of a test is left behind.
+            let url = std::env::var("TEST_DATABASE_URL").unwrap_or_default();
+            let _ = std::thread::spawn(move || {
+                let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                else {
+                    return;
+                };
+                runtime.block_on(async {
+                    if let Ok(db) = sea_orm::Database::connect(url).await {
+                        let _ = db
+                            .execute_unprepared(&format!(
+                                "DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"
+                            ))
+                            .await;
+                        let _ = db.close().await;
+                    }
+                });
+            })
+            .join();
         }
     }
 }
@@ -130,23 +152,23 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
         // turn the production setting back on.
         ("PORTAL_DOCUMENTS".into(), "any".into()),
     ];
-    let dir = std::env::temp_dir().join("water-portal-tests");
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let mail_dir = dir.join(format!("{name}-mail"));
+    let app_dir = std::env::temp_dir().join("water-portal-tests").join(&name);
+    std::fs::create_dir_all(&app_dir).expect("temp dir");
+    let mail_dir = app_dir.join("mail");
     env.push(("PORTAL_MAIL_DIR".into(), mail_dir.display().to_string()));
     env.push(("PORTAL_MAIL_RETRY_SECONDS".into(), "1".into()));
-    let mut sqlite_file = None;
+    let mut pg_schema = None;
     if is_postgres() {
         let url = std::env::var("TEST_DATABASE_URL").unwrap_or_default();
         env.push(("DATABASE_URL".into(), url));
-        env.push(("DATABASE_SCHEMA".into(), name));
+        env.push(("DATABASE_SCHEMA".into(), name.clone()));
+        pg_schema = Some(name);
     } else {
-        let file = dir.join(format!("{name}.db"));
+        let file = app_dir.join("portal.db");
         env.push((
             "DATABASE_URL".into(),
             format!("sqlite://{}", file.display()),
         ));
-        sqlite_file = Some(file);
     }
     for (k, v) in vars {
         env.retain(|(key, _)| key != k);
@@ -172,7 +194,8 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
         db,
         mail_dir,
         db_env,
-        sqlite_file,
+        app_dir,
+        pg_schema,
     }
 }
 
@@ -230,6 +253,15 @@ impl Mail {
     }
 
     /// The value of `name=` in the first link of the mail.
+    /// The first http(s) link in the body.
+    pub fn link(&self) -> String {
+        let start = self.body.find("http").expect("a link");
+        self.body[start..]
+            .chars()
+            .take_while(|c| !c.is_whitespace())
+            .collect()
+    }
+
     pub fn link_param(&self, name: &str) -> String {
         let start = self
             .body

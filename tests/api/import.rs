@@ -13,13 +13,8 @@ fn sample_feed() -> PathBuf {
 
 /// A scratch copy of the sample feed (or an empty folder).
 fn scratch(app: &TestApp, name: &str, copy_sample: bool) -> PathBuf {
-    let dir = app.mail_dir.with_file_name(format!(
-        "{}-{name}",
-        app.mail_dir
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("feed")
-    ));
+    // Beside the app's mail folder: removed with the app.
+    let dir = app.mail_dir.with_file_name(format!("feed-{name}"));
     std::fs::create_dir_all(&dir).expect("scratch dir");
     if copy_sample {
         for entry in std::fs::read_dir(sample_feed()).expect("fixtures") {
@@ -299,8 +294,16 @@ async fn new_bills_and_notices_are_mailed_once_to_members_who_opted_in() {
     )
     .expect("write");
 
+    // A stray file is not read, and the operator is told.
+    std::fs::write(dir.join("bills_2026-10.csv"), "old").expect("write");
     let run = app.tool(&["import", dir.to_str().expect("path")], "").await;
     assert!(run.success, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("warning: bills_2026-10.csv is not a feed file"),
+        "{}",
+        run.stdout
+    );
     let (year, month_number) = next.split_once('-').expect("YYYY-MM");
     let month_ja = format!(
         "{year}年{}月分のご請求",

@@ -1232,3 +1232,63 @@ async fn the_link_mailed_with_a_recovery_lock_lets_the_member_answer_once() {
     // The right answer lifted the lock.
     assert_eq!(recover("かなざわ", None).await["loginId"], "demo");
 }
+
+#[tokio::test]
+async fn each_mailed_link_opens_the_playground_on_its_document_with_the_token() {
+    let app = spawn_app().await;
+    request_registration(&app, "linked@example.jp").await;
+    let mail = app.wait_for_mail("linked@example.jp", "会員仮登録").await;
+    let link = mail.link();
+    // PORTAL_PUBLIC_URL is the default in tests; the path is what counts.
+    let path = &link[link
+        .find("/register?token=")
+        .expect("the registration link")..];
+    let token = mail.link_param("token");
+    let no_follow = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let answer = no_follow.get(app.url(path)).send().await.expect("sent");
+    assert_eq!(answer.status(), 303);
+    let location = answer.headers()["location"]
+        .to_str()
+        .expect("ascii")
+        .to_string();
+    assert!(
+        location.starts_with(
+            "/playground#file=login-screen.graphql&operation=CompleteRegistration&variables="
+        ),
+        "{location}"
+    );
+    assert!(location.contains(&token), "{location}");
+    // The page it leads to is the playground, and the document it names is
+    // one of its tabs.
+    let page = app
+        .client
+        .get(app.url("/playground"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(page.status(), 200);
+    for path in ["/password/reset", "/email/confirm", "/unlock", "/recover"] {
+        let answer = no_follow
+            .get(app.url(&format!("{path}?token=abc")))
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(answer.status(), 303, "{path}");
+        let location = answer.headers()["location"].to_str().expect("ascii");
+        let file = location
+            .split("file=")
+            .nth(1)
+            .and_then(|rest| rest.split('&').next())
+            .expect("file");
+        let served = app
+            .client
+            .get(app.url(&format!("/playground/operations/{file}")))
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(served.status(), 200, "{path} → {file}");
+    }
+}

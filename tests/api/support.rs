@@ -182,6 +182,15 @@ async fn staff_accounts_are_added_and_disabled_from_the_command_line() {
         )
         .await;
     assert!(added.success, "{}", added.stderr);
+    // The prompt is a line of its own on standard error.
+    assert!(
+        added
+            .stderr
+            .lines()
+            .any(|l| l.starts_with("Password for staff account clerk01")),
+        "{}",
+        added.stderr
+    );
     let token = app
         .staff_login("clerk01", "counter-password-2025")
         .await
@@ -194,6 +203,9 @@ async fn staff_accounts_are_added_and_disabled_from_the_command_line() {
         .tool(&["staff", "add", "clerk01"], "counter-password-2025\n")
         .await;
     assert!(!twice.success);
+    // A taken login ID is refused before any password is asked for.
+    assert!(twice.stderr.contains("already exists"), "{}", twice.stderr);
+    assert!(!twice.stderr.contains("Password for"), "{}", twice.stderr);
 
     let list = app.tool(&["staff", "list"], "").await;
     assert!(

@@ -10,12 +10,32 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 
-use super::service;
-use crate::auth::session::{self, Principal};
-use crate::http::HttpState;
+use crate::portal::ServiceHours;
 
-fn not_found() -> Response {
-    (StatusCode::NOT_FOUND, "not found").into_response()
+use super::HttpState;
+use super::graphql::{refuse, request_lang};
+use crate::auth::session::{self, Principal};
+use crate::documents::service;
+use crate::error::AppError;
+use crate::graphql::errors::message_with_hours;
+use crate::i18n::Lang;
+
+fn not_found(lang: Lang) -> Response {
+    refuse(
+        lang,
+        StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+        "error-not-found-document",
+    )
+}
+
+/// A JSON error like the API's, with the catalogue's message.
+fn error(lang: Lang, status: StatusCode, err: &AppError, hours: ServiceHours) -> Response {
+    let body = serde_json::json!({ "errors": [{
+        "message": message_with_hours(err, lang, hours),
+        "extensions": { "code": err.code() },
+    }] });
+    (status, axum::Json(body)).into_response()
 }
 
 /// RFC 5987 `attr-char`s stay, everything else is percent-encoded.
@@ -38,12 +58,14 @@ pub async fn download(
     headers: HeaderMap,
 ) -> Response {
     let app = &state.app;
+    let lang = request_lang(&headers);
+    let hours = app.config.service_hours;
     let Ok(id) = id.parse::<i64>() else {
-        return not_found();
+        return not_found(lang);
     };
     let now = Utc::now();
-    if !app.config.service_hours.is_open(now) {
-        return (StatusCode::SERVICE_UNAVAILABLE, "outside service hours").into_response();
+    if let Err(closed) = hours.ensure_open(now) {
+        return error(lang, StatusCode::SERVICE_UNAVAILABLE, &closed, hours);
     }
     let member_id = match (
         params.get("member"),
@@ -57,18 +79,18 @@ pub async fn download(
             Some(token) => match session::resolve(&app.db, &app.config, &token).await {
                 Ok(Some(Principal::Member { member_id, .. })) => Some(member_id),
                 Ok(_) => None,
-                Err(err) => return err_response(err),
+                Err(err) => return error(lang, StatusCode::INTERNAL_SERVER_ERROR, &err, hours),
             },
             None => None,
         },
     };
     let Some(member_id) = member_id else {
-        return not_found();
+        return not_found(lang);
     };
     let doc = match service::document_of_member(&app.db, id, member_id).await {
         Ok(Some(doc)) => doc,
-        Ok(None) => return not_found(),
-        Err(err) => return err_response(err),
+        Ok(None) => return not_found(lang),
+        Err(err) => return error(lang, StatusCode::INTERNAL_SERVER_ERROR, &err, hours),
     };
     let disposition = format!(
         "attachment; filename=\"document-{}.pdf\"; filename*=UTF-8''{}.pdf",
@@ -90,11 +112,6 @@ pub async fn download(
         h.insert(header::CONTENT_DISPOSITION, value);
     }
     response
-}
-
-fn err_response(err: crate::error::AppError) -> Response {
-    tracing::error!(error = ?err, "document download failed");
-    (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
 }
 
 #[cfg(test)]
