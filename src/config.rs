@@ -62,7 +62,7 @@ pub struct Config {
     /// `smtp://host:587?tls=required`, `smtps://user:pass@host`); default none.
     pub smtp_url: Option<String>,
     /// `PORTAL_MAIL_FROM`: sender of the portal's mails; default
-    /// `金沢市上下水道局 <noreply@portal.example.jp>`.
+    /// the city's organisation name `<noreply@portal.example.jp>`.
     pub mail_from: String,
     /// `PORTAL_MAIL_RETRY_SECONDS`: first wait before a failed mail is tried
     /// again (doubling up to an hour); default 30.

@@ -72,7 +72,7 @@ fn luhn_digit(body: &str) -> u32 {
     (10 - sum % 10) % 10
 }
 
-/// お客様番号: the billing system's 10-digit contract number.
+/// お客さま番号: the billing system's 10-digit contract number.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct CustomerNumber(String);
 
@@ -89,7 +89,7 @@ impl CustomerNumber {
     }
 }
 
-/// ポータルサイト用お客様番号: 12 digits printed on the meter-reading slip,
+/// ポータルサイト用お客さま番号: 12 digits printed on the meter-reading slip,
 /// the last a check digit (Luhn) that catches a mistyped digit.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct PortalCustomerNumber(String);

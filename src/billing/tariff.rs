@@ -83,6 +83,13 @@ impl Charges {
     }
 }
 
+/// A household's (13–25 mm meter) base charges for one month, tax
+/// included: (water, sewer).
+pub fn household_base_monthly() -> (Yen, Yen) {
+    let with_tax = |yen: i64| Yen(yen + yen * TAX_PERCENT / 100);
+    (with_tax(water_base(20)), with_tax(SEWER_BASE))
+}
+
 /// Charges for `usage` over `months` months on a meter of `diameter_mm`.
 pub fn charges(usage: CubicMeters, months: i32, diameter_mm: i32) -> Charges {
     let usage = usage.0.max(0);

@@ -10,11 +10,13 @@ use entity::{
 use sea_orm::{ActiveValue::Set, ConnectionTrait};
 use sha2::{Digest, Sha256};
 
-use super::{Summary, month_end};
+use super::Summary;
 use crate::billing::tariff;
 use crate::db::insert_chunked;
-use crate::domain::{CubicMeters, PortalCustomerNumber, Yen};
+use crate::domain::{CubicMeters, PortalCustomerNumber};
 use crate::error::AppResult;
+use crate::i18n::{Lang, format};
+use crate::t;
 
 pub const DEMO_LOGIN_ID: &str = "demo";
 pub const DEMO_PASSWORD: &str = "demo-password-2024";
@@ -34,8 +36,16 @@ pub const TABLES_WITH_IDS: &[&str] = &[
     "staff",
 ];
 
-/// Meters are read on this day of the reading month.
-const READING_DAY: u32 = 8;
+/// Meters are read route by route over the reading month: a route's day
+/// lies from the 3rd to the 22nd. Neighbouring customer numbers share a
+/// route; the demo member's (route 0) is read on the 8th.
+fn reading_day(location: usize) -> u32 {
+    let route = location / 50;
+    3 + ((5 + 7 * route) % 20) as u32
+}
+
+/// A bill is due (or transferred) this many days after its reading.
+const DAYS_TO_PAY: i64 = 25;
 /// Bills per location: two years and one period more, so a 24-month
 /// window has something to leave out.
 const PERIODS: i32 = 13;
@@ -177,20 +187,20 @@ fn month_of(index: i32) -> (i32, u32) {
     (index.div_euclid(12), (index.rem_euclid(12) + 1) as u32)
 }
 
-fn reading_date(index: i32) -> NaiveDate {
+fn reading_date(index: i32, day: u32) -> NaiveDate {
     let (y, m) = month_of(index);
-    NaiveDate::from_ymd_opt(y, m, READING_DAY).unwrap_or_default()
+    NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
 }
 
 /// The latest month, not after today, whose parity is `parity` and whose
 /// reading day has come.
-fn latest_reading_month(today: NaiveDate, parity: i16) -> i32 {
+fn latest_reading_month(today: NaiveDate, parity: i16, day: u32) -> i32 {
     let mut index = today.year() * 12 + today.month0() as i32;
     let current = index;
     loop {
         let month = month_of(index).1;
         let parity_ok = (month % 2) as i16 == parity;
-        let day_ok = index != current || today.day() >= READING_DAY;
+        let day_ok = index != current || today.day() >= day;
         if parity_ok && day_ok {
             return index;
         }
@@ -267,6 +277,7 @@ pub fn build(count: usize, today: NaiveDate, now: DateTime<Utc>, hashes: [String
     demo.notify_notice_published = Set(true);
     city.members.push(demo);
 
+    let mut demo_member = DemoMember::default();
     let mut reading_id = 0i64;
     let mut bill_id = 0i64;
     let mut item_id = 0i64;
@@ -346,10 +357,12 @@ pub fn build(count: usize, today: NaiveDate, now: DateTime<Utc>, hashes: [String
             rng.range(8, 30)
         };
         let overdue_location = i == 1 || i % 97 == 50;
-        let latest = latest_reading_month(today, parity);
+        let day = reading_day(i);
+        let latest = latest_reading_month(today, parity, day);
         let mut meter = rng.range(100, 3000) as i32;
-        let mut latest_bill: Option<(String, i32, i64, NaiveDate, NaiveDate)> = None;
-        let mut overdue_bill: Option<(String, i64, NaiveDate)> = None;
+        let mut latest_bill: Option<Slip> = None;
+        let mut previous_usage = None;
+        let mut overdue_bill: Option<Overdue> = None;
         for k in 0..PERIODS {
             let index = latest - 2 * (PERIODS - 1 - k);
             let (y, m) = month_of(index);
@@ -363,8 +376,8 @@ pub fn build(count: usize, today: NaiveDate, now: DateTime<Utc>, hashes: [String
                 };
                 (2 * monthly * season * rng.range(85, 115) / 10_000) as i32
             };
-            let read_on = reading_date(index);
-            let previous_read_on = reading_date(index - 2);
+            let read_on = reading_date(index, day);
+            let previous_read_on = reading_date(index - 2, day);
             reading_id += 1;
             city.readings.push(meter_reading::ActiveModel {
                 id: Set(reading_id),
@@ -377,7 +390,7 @@ pub fn build(count: usize, today: NaiveDate, now: DateTime<Utc>, hashes: [String
             meter += usage;
 
             let charges = tariff::charges(CubicMeters(usage), 2, diameter);
-            let due_date = month_end(read_on);
+            let due_date = read_on + Duration::days(DAYS_TO_PAY);
             let is_latest = k == PERIODS - 1;
             let (status, paid_on) = if overdue_location && k == PERIODS - 2 {
                 (PaymentStatus::Overdue, None)
@@ -395,19 +408,35 @@ pub fn build(count: usize, today: NaiveDate, now: DateTime<Utc>, hashes: [String
                     PaymentMethod::PaymentSlip => due_date - Duration::days(rng.range(0, 12)),
                     _ => due_date,
                 };
-                (PaymentStatus::Paid, Some(paid))
+                // Some slip payers pay late, but pay (not from the random
+                // stream, so the rest of the city stays as it was).
+                let late =
+                    method == PaymentMethod::PaymentSlip && (i * 31 + k as usize).is_multiple_of(7);
+                let paid = if late {
+                    due_date + Duration::days(1 + ((i + k as usize) % 14) as i64)
+                } else {
+                    paid
+                };
+                (PaymentStatus::Paid, Some(paid.min(today)))
             };
             if is_latest {
-                latest_bill = Some((
-                    format!("{y:04}-{m:02}"),
+                latest_bill = Some(Slip {
+                    month: format!("{y:04}-{m:02}"),
                     usage,
-                    charges.amount().0,
+                    amount: charges.amount().0,
                     read_on,
-                    due_date,
-                ));
+                    due: due_date,
+                    method,
+                });
+            } else {
+                previous_usage = Some(usage);
             }
             if status == PaymentStatus::Overdue {
-                overdue_bill = Some((format!("{y:04}-{m:02}"), charges.amount().0, due_date));
+                overdue_bill = Some(Overdue {
+                    month: format!("{y:04}-{m:02}"),
+                    amount: charges.amount().0,
+                    due: due_date,
+                });
             }
             bill_id += 1;
             city.bills.push(bill::ActiveModel {
@@ -440,69 +469,174 @@ pub fn build(count: usize, today: NaiveDate, now: DateTime<Utc>, hashes: [String
             }
         }
         if member_id.is_some() {
-            let who = format!("{location_holder} 様");
-            let number = format!("お客様番号: {customer_number}");
-            if let Some((month, usage, amount, read_on, due)) = latest_bill {
-                let lines = vec![
-                    who.clone(),
-                    number.clone(),
-                    format!("給水場所: {location_address}"),
-                    format!("検針日: {}", read_on.format("%Y-%m-%d")),
-                    format!("今回ご使用水量: {usage} m³（2か月分）"),
-                    format!("ご請求金額: {} 円", Yen(amount)),
-                    format!("お支払期限: {}", due.format("%Y-%m-%d")),
-                ];
-                city.documents.push(pdf_document(
-                    location_id,
-                    "meter_reading",
-                    &format!("検針のお知らせ（{month}）"),
-                    read_on,
-                    &lines,
-                    now,
-                ));
-            }
-            if let Some((month, amount, due)) = overdue_bill {
-                let lines = vec![
-                    who.clone(),
-                    number.clone(),
-                    format!("{month}分のご請求 {} 円について、", Yen(amount)),
-                    format!(
-                        "お支払期限（{}）を過ぎてもお支払いが確認できていません。",
-                        due.format("%Y-%m-%d")
-                    ),
-                    "お早めにお支払いくださいますようお願いいたします。".to_string(),
-                ];
-                city.documents.push(pdf_document(
-                    location_id,
-                    "payment_reminder",
-                    "未納のお知らせ",
-                    due + Duration::days(10),
-                    &lines,
-                    now,
-                ));
-            }
-            if i == 0 {
-                let lines = vec![
-                    who,
-                    number,
-                    "水道料金および下水道使用料を改定します。".to_string(),
-                    "改定後の料金は、次回検針分から適用します。".to_string(),
-                    "詳しくは上下水道局ホームページをご覧ください。".to_string(),
-                ];
-                city.documents.push(pdf_document(
-                    location_id,
-                    "tariff_change",
-                    "料金改定のお知らせ",
-                    today - Duration::days(20),
-                    &lines,
-                    now,
-                ));
+            let holder = Holder {
+                location_id,
+                name: &location_holder,
+                customer_number: &customer_number,
+                portal_number: portal_number(i).as_str().to_string(),
+                address: &location_address,
+            };
+            add_documents(
+                &mut city,
+                &holder,
+                latest_bill.as_ref(),
+                overdue_bill.as_ref(),
+                i == 0,
+                today,
+                now,
+            );
+            if member_id == Some(1) {
+                if let Some(latest) = &latest_bill {
+                    demo_member.usage.push((
+                        location_address.clone(),
+                        latest.month.clone(),
+                        latest.usage,
+                        previous_usage.unwrap_or(latest.usage),
+                    ));
+                }
+                if let Some(overdue) = overdue_bill {
+                    demo_member
+                        .overdue
+                        .push((location_address.clone(), overdue));
+                }
             }
         }
     }
 
-    add_notices(&mut city, now);
+    add_notices(&mut city, &demo_member, today, now);
     city
+}
+
+/// The latest bill of a location, as its meter-reading slip shows it.
+struct Slip {
+    month: String,
+    usage: i32,
+    amount: i64,
+    read_on: NaiveDate,
+    due: NaiveDate,
+    method: PaymentMethod,
+}
+
+/// A bill past its due date.
+struct Overdue {
+    month: String,
+    amount: i64,
+    due: NaiveDate,
+}
+
+/// Whom a location's documents are addressed to.
+struct Holder<'a> {
+    location_id: i64,
+    name: &'a str,
+    customer_number: &'a str,
+    portal_number: String,
+    address: &'a str,
+}
+
+/// What the demo member's personal notices say, from their own rows:
+/// (address, month, latest usage, previous usage), and overdue bills.
+#[derive(Default)]
+struct DemoMember {
+    usage: Vec<(String, String, i32, i32)>,
+    overdue: Vec<(String, Overdue)>,
+}
+
+/// The date a tariff revision announced today applies from: the first of
+/// April at least three months ahead.
+fn tariff_effective(today: NaiveDate) -> NaiveDate {
+    let year = if today.month() <= 12 - 3 && today.month() < 4 {
+        today.year()
+    } else {
+        today.year() + 1
+    };
+    NaiveDate::from_ymd_opt(year, 4, 1).unwrap_or(today)
+}
+
+/// 検針のお知らせ, 未納のお知らせ and (for the demo home) 料金改定のお知らせ,
+/// in the demo members' language (Japanese), worded by the catalogue.
+fn add_documents(
+    city: &mut City,
+    holder: &Holder<'_>,
+    latest: Option<&Slip>,
+    overdue: Option<&Overdue>,
+    tariff_change: bool,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) {
+    let lang = Lang::Ja;
+    if let Some(slip) = latest {
+        let date = format::date(lang, slip.due);
+        let payment = if slip.method == PaymentMethod::AccountTransfer {
+            t!(lang, "doc-transfer", date = date)
+        } else {
+            t!(lang, "doc-due", date = date)
+        };
+        let month = format::month(lang, &slip.month);
+        let body = t!(
+            lang,
+            "doc-meter-reading-body",
+            name = holder.name,
+            customer_number = holder.customer_number,
+            portal_number = holder.portal_number.as_str(),
+            address = holder.address,
+            read_on = format::date(lang, slip.read_on),
+            usage = format::period_volume(lang, slip.usage.into(), 2),
+            amount = format::yen(lang, slip.amount),
+            payment = payment
+        );
+        let title = t!(lang, "doc-meter-reading-title", month = month);
+        city.documents.push(pdf_document(
+            holder.location_id,
+            "meter_reading",
+            &title,
+            slip.read_on,
+            &body,
+            now,
+        ));
+    }
+    if let Some(bill) = overdue {
+        let month = format::month(lang, &bill.month);
+        let body = t!(
+            lang,
+            "doc-reminder-body",
+            name = holder.name,
+            customer_number = holder.customer_number,
+            address = holder.address,
+            month = month.as_str(),
+            amount = format::yen(lang, bill.amount),
+            due = format::date(lang, bill.due)
+        );
+        let title = t!(lang, "doc-reminder-title", month = month.as_str());
+        city.documents.push(pdf_document(
+            holder.location_id,
+            "payment_reminder",
+            &title,
+            bill.due + Duration::days(10),
+            &body,
+            now,
+        ));
+    }
+    if tariff_change {
+        let (water, sewer) = tariff::household_base_monthly();
+        let body = t!(
+            lang,
+            "doc-tariff-body",
+            name = holder.name,
+            customer_number = holder.customer_number,
+            effective = format::date(lang, tariff_effective(today)),
+            water_base = format::yen(lang, water.0),
+            sewer_base = format::yen(lang, sewer.0)
+        );
+        let title = t!(lang, "doc-tariff-title");
+        city.documents.push(pdf_document(
+            holder.location_id,
+            "tariff_change",
+            &title,
+            today - Duration::days(20),
+            &body,
+            now,
+        ));
+    }
 }
 
 fn pdf_document(
@@ -510,10 +644,14 @@ fn pdf_document(
     kind: &str,
     title: &str,
     issued_on: NaiveDate,
-    lines: &[String],
+    body: &str,
     now: DateTime<Utc>,
 ) -> document::ActiveModel {
-    let content = crate::documents::pdf::render(&crate::documents::pdf::PdfNotice { title, lines });
+    let lines: Vec<String> = body.lines().map(str::to_string).collect();
+    let content = crate::documents::pdf::render(&crate::documents::pdf::PdfNotice {
+        title,
+        lines: &lines,
+    });
     document::ActiveModel {
         external_id: Set(None),
         service_location_id: Set(location_id),
@@ -535,92 +673,144 @@ pub fn portal_number(i: usize) -> PortalCustomerNumber {
     PortalCustomerNumber::from_body(20_000_000_000 + (i as u64) * 7_919_311 % 9_999_999_967)
 }
 
-fn add_notices(city: &mut City, now: DateTime<Utc>) {
-    // (title, body, days ago, addressed to the demo member only, read by them)
-    let notices: &[(&str, &str, i64, bool, bool)] = &[
+/// The demo member's personal notices, from their own data: how the
+/// latest usage compares with the one before, and any overdue bill.
+fn personal_notices(member: &DemoMember) -> Vec<(String, String)> {
+    let lang = Lang::Ja;
+    let mut out = vec![];
+    if let Some((address, month, usage, previous)) = member.usage.first() {
+        let month = format::month(lang, month);
+        let usage_text = format::period_volume(lang, (*usage).into(), 2);
+        let difference = format::volume(lang, (usage - previous).abs().into());
+        let address = address.as_str();
+        let body = match usage.cmp(previous) {
+            std::cmp::Ordering::Greater => t!(
+                lang,
+                "demo-notice-usage-more",
+                address = address,
+                month = month.as_str(),
+                usage = usage_text,
+                difference = difference
+            ),
+            std::cmp::Ordering::Less => t!(
+                lang,
+                "demo-notice-usage-less",
+                address = address,
+                month = month.as_str(),
+                usage = usage_text,
+                difference = difference
+            ),
+            std::cmp::Ordering::Equal => t!(
+                lang,
+                "demo-notice-usage-same",
+                address = address,
+                month = month.as_str(),
+                usage = usage_text
+            ),
+        };
+        out.push((t!(lang, "demo-notice-usage-title"), body));
+    }
+    for (address, bill) in &member.overdue {
+        let body = t!(
+            lang,
+            "demo-notice-overdue-body",
+            address = address.as_str(),
+            month = format::month(lang, &bill.month),
+            amount = format::yen(lang, bill.amount),
+            due = format::date(lang, bill.due)
+        );
+        out.push((t!(lang, "demo-notice-overdue-title"), body));
+    }
+    out
+}
+
+/// The city's notices, dated back from today and published within the
+/// portal's hours (9:00 in Tokyo), and the demo member's own.
+fn add_notices(city: &mut City, member: &DemoMember, today: NaiveDate, now: DateTime<Utc>) {
+    let lang = Lang::Ja;
+    let day = |d: i64| format::date(lang, today + Duration::days(d));
+    let effective = format::date(lang, tariff_effective(today));
+    // (title, body, days ago, read by the demo member)
+    let mut notices: Vec<(String, String, i64, bool, bool)> = vec![
         (
-            "【重要】水道料金・下水道使用料の改定について",
-            "令和9年4月検針分から、水道料金および下水道使用料を改定します。詳しくは上下水道局ホームページをご覧ください。",
+            t!(lang, "demo-notice-tariff-title"),
+            t!(lang, "demo-notice-tariff-body", effective = effective),
             2,
             false,
             false,
         ),
         (
-            "ご使用水量が前回より増えています",
-            "前回の検針に比べ、ご使用水量が増えています。漏水のおそれがある場合は、上下水道局までご連絡ください。",
-            3,
-            true,
-            false,
-        ),
-        (
-            "冬季の水道管凍結にご注意ください",
-            "気温が氷点下になると、水道管が凍結・破裂することがあります。露出している水道管は保温材で覆うなどの対策をお願いします。",
+            t!(lang, "demo-notice-freeze-title"),
+            t!(lang, "demo-notice-freeze-body"),
             5,
             false,
             false,
         ),
         (
-            "料金のお支払いが確認できていません",
-            "前回ご請求分のお支払いが確認できていません。お手元の納付書でお早めにお支払いください。",
-            10,
-            true,
-            false,
-        ),
-        (
-            "年末年始の窓口業務について",
-            "12月29日から1月3日まで、上下水道局の窓口業務はお休みします。漏水などの緊急時は24時間受け付けています。",
+            t!(lang, "demo-notice-holidays-title"),
+            t!(lang, "demo-notice-holidays-body"),
             12,
             false,
             false,
         ),
         (
-            "ポータルサイトのメンテナンスのお知らせ",
-            "システムメンテナンスのため、ポータルサイトを一時停止します。ご不便をおかけしますが、ご理解をお願いします。",
+            t!(lang, "demo-notice-maintenance-title"),
+            t!(lang, "demo-notice-maintenance-body", date = day(10)),
             20,
             false,
             true,
         ),
         (
-            "漏水調査を実施します",
-            "市内の一部地域で漏水調査を実施します。調査員が敷地内に立ち入ることがありますので、ご協力をお願いします。",
+            t!(lang, "demo-notice-leak-survey-title"),
+            t!(
+                lang,
+                "demo-notice-leak-survey-body",
+                from = day(-28),
+                to = day(14)
+            ),
             35,
             false,
             true,
         ),
         (
-            "口座振替のご案内",
-            "水道料金・下水道使用料のお支払いは、便利な口座振替をご利用ください。お申し込みは金融機関の窓口で受け付けています。",
+            t!(lang, "demo-notice-transfer-title"),
+            t!(lang, "demo-notice-transfer-body"),
             50,
             false,
             true,
         ),
         (
-            "上下水道局だより（秋号）",
-            "上下水道局だより秋号を発行しました。水道水の安全性や下水道の役割についてご紹介しています。",
+            t!(lang, "demo-notice-newsletter-title"),
+            t!(lang, "demo-notice-newsletter-body"),
             70,
             false,
             false,
         ),
         (
-            "災害時の給水拠点について",
-            "災害時には市内の給水拠点で応急給水を行います。お近くの給水拠点をご確認ください。",
+            t!(lang, "demo-notice-disaster-title"),
+            t!(lang, "demo-notice-disaster-body"),
             100,
             false,
             false,
         ),
     ];
-    for (n, (title, body, days_ago, personal, read)) in notices.iter().enumerate() {
+    for (k, (title, body)) in personal_notices(member).into_iter().enumerate() {
+        notices.insert(1 + 2 * k, (title, body, 3 + 7 * k as i64, true, false));
+    }
+    for (n, (title, body, days_ago, personal, read)) in notices.into_iter().enumerate() {
         let id = n as i64 + 1;
-        let published_at = now - Duration::days(*days_ago) - Duration::minutes(n as i64);
+        let published_at = (at_nine_tokyo(today - Duration::days(days_ago))
+            + Duration::minutes(n as i64))
+        .min(now);
         city.notices.push(notice::ActiveModel {
             id: Set(id),
             external_id: Set(Some(format!("demo-{id}"))),
             member_id: Set(personal.then_some(1)),
-            title: Set((*title).into()),
-            body: Set((*body).into()),
+            title: Set(title),
+            body: Set(body),
             published_at: Set(published_at),
         });
-        if *read {
+        if read {
             city.notice_reads.push(notice_read::ActiveModel {
                 member_id: Set(1),
                 notice_id: Set(id),
@@ -637,10 +827,10 @@ mod tests {
     #[test]
     fn each_parity_has_its_latest_reading_month() {
         let day = NaiveDate::from_ymd_opt(2026, 11, 24).expect("valid");
-        assert_eq!(month_of(latest_reading_month(day, 1)), (2026, 11));
-        assert_eq!(month_of(latest_reading_month(day, 0)), (2026, 10));
+        assert_eq!(month_of(latest_reading_month(day, 1, 8)), (2026, 11));
+        assert_eq!(month_of(latest_reading_month(day, 0, 8)), (2026, 10));
         let early = NaiveDate::from_ymd_opt(2026, 11, 3).expect("valid");
-        assert_eq!(month_of(latest_reading_month(early, 1)), (2026, 9));
+        assert_eq!(month_of(latest_reading_month(early, 1, 8)), (2026, 9));
     }
 
     #[test]
@@ -658,5 +848,88 @@ mod tests {
         numbers.sort();
         numbers.dedup();
         assert_eq!(numbers.len(), 300);
+    }
+}
+
+#[cfg(test)]
+mod realism {
+    use super::*;
+    use chrono::Timelike;
+
+    fn city_on(y: i32, m: u32, d: u32) -> City {
+        let today = NaiveDate::from_ymd_opt(y, m, d).expect("date");
+        let now = at_nine_tokyo(today) + Duration::hours(14); // 23:00 in Tokyo
+        build(400, today, now, ["h".into(), "h".into(), "h".into()])
+    }
+
+    fn value<T: Clone + Into<sea_orm::Value>>(v: &sea_orm::ActiveValue<T>) -> T {
+        match v {
+            sea_orm::ActiveValue::Set(x) | sea_orm::ActiveValue::Unchanged(x) => x.clone(),
+            sea_orm::ActiveValue::NotSet => panic!("not set"),
+        }
+    }
+
+    #[test]
+    fn on_any_day_some_bills_are_unpaid_and_some_were_paid_late() {
+        for (m, d) in [(1, 1), (3, 2), (6, 15), (9, 23), (12, 31)] {
+            let city = city_on(2026, m, d);
+            let unpaid = city
+                .bills
+                .iter()
+                .filter(|b| value(&b.payment_status) == PaymentStatus::Unpaid)
+                .count();
+            assert!(unpaid > 0, "unpaid bills on {m}/{d}");
+            let late = city
+                .bills
+                .iter()
+                .filter(|b| value(&b.paid_on).is_some_and(|p| p > value(&b.due_date)))
+                .count();
+            assert!(late > 0, "late payments on {m}/{d}");
+        }
+    }
+
+    #[test]
+    fn readings_are_spread_over_the_month_by_route() {
+        let city = city_on(2026, 12, 2);
+        let days: std::collections::BTreeSet<u32> = city
+            .readings
+            .iter()
+            .map(|r| value(&r.read_on).day())
+            .collect();
+        assert!(days.len() >= 8, "{days:?}");
+        assert!(days.iter().all(|d| (3..=22).contains(d)), "{days:?}");
+    }
+
+    #[test]
+    fn notices_are_published_within_service_hours_and_agree_with_the_member() {
+        let city = city_on(2026, 12, 2);
+        for n in &city.notices {
+            let hour = value(&n.published_at).with_timezone(&Tokyo).hour();
+            assert!((7..=23).contains(&hour), "published at {hour}時");
+        }
+        let personal: Vec<String> = city
+            .notices
+            .iter()
+            .filter(|n| value(&n.member_id).is_some())
+            .map(|n| value(&n.body))
+            .collect();
+        assert_eq!(personal.len(), 2, "{personal:?}");
+        // The demo home's latest usage is 40 m³ after 43 m³ (DEMO_HOME_USAGE).
+        assert!(
+            personal[0].contains("40m³（2か月分）") && personal[0].contains("3m³少なく"),
+            "{}",
+            personal[0]
+        );
+        assert!(
+            personal[1].contains("お支払いが確認できていません"),
+            "{}",
+            personal[1]
+        );
+        for text in city.notices.iter().map(|n| value(&n.body)) {
+            assert!(
+                !text.contains("上下水道局"),
+                "the bureau is 金沢市企業局: {text}"
+            );
+        }
     }
 }

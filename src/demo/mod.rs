@@ -6,7 +6,7 @@
 
 mod city;
 
-use chrono::{Datelike, Duration, NaiveDate, Utc};
+use chrono::Utc;
 use chrono_tz::Asia::Tokyo;
 use entity::service_location;
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, PaginatorTrait};
@@ -62,14 +62,4 @@ pub async fn seed_if_empty(db: &DatabaseConnection, locations: u32) -> AppResult
     }
     txn.commit().await?;
     Ok(Some(summary))
-}
-
-/// The last day of the month of `date`.
-fn month_end(date: NaiveDate) -> NaiveDate {
-    let (y, m) = if date.month() == 12 {
-        (date.year() + 1, 1)
-    } else {
-        (date.year(), date.month() + 1)
-    };
-    NaiveDate::from_ymd_opt(y, m, 1).map_or(date, |first| first - Duration::days(1))
 }

@@ -38,7 +38,7 @@ pub struct CompleteRegistrationInput {
     pub token: String,
     pub login_id: String,
     pub password: String,
-    /// ポータルサイト用お客様番号, printed on the meter-reading slip.
+    /// ポータルサイト用お客さま番号, printed on the meter-reading slip.
     pub portal_customer_number: String,
     pub display_name: String,
     pub secret_question_id: ID,

@@ -130,11 +130,11 @@ impl ServiceLocation {
     async fn id(&self) -> ID {
         self.0.id.into()
     }
-    /// お客様番号
+    /// お客さま番号
     async fn customer_number(&self) -> &str {
         &self.0.customer_number
     }
-    /// ポータルサイト用お客様番号, printed on the meter-reading slip.
+    /// ポータルサイト用お客さま番号, printed on the meter-reading slip.
     async fn portal_customer_number(&self) -> &str {
         &self.0.portal_customer_number
     }

@@ -159,7 +159,7 @@ pub struct SupportQueries(StaffId);
 
 #[Object]
 impl SupportQueries {
-    /// A service location by customer number (お客様番号).
+    /// A service location by customer number (お客さま番号).
     async fn service_location(
         &self,
         ctx: &Context<'_>,

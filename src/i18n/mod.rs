@@ -76,11 +76,13 @@ const JA: &[&str] = &[
     include_str!("ja/errors.ftl"),
     include_str!("ja/mails.ftl"),
     include_str!("ja/portal.ftl"),
+    include_str!("ja/documents.ftl"),
 ];
 const EN: &[&str] = &[
     include_str!("en/errors.ftl"),
     include_str!("en/mails.ftl"),
     include_str!("en/portal.ftl"),
+    include_str!("en/documents.ftl"),
 ];
 
 struct Catalogue {

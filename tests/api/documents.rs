@@ -66,8 +66,21 @@ async fn a_member_downloads_each_of_their_documents_as_a_pdf() {
         .map(|d| d["title"].as_str().expect("title"))
         .collect();
     assert_eq!(docs.len(), 4, "{titles:?}");
-    assert!(titles.contains(&"料金改定のお知らせ"));
-    assert!(titles.contains(&"未納のお知らせ"));
+    assert!(titles.contains(&"水道料金・下水道使用料改定のお知らせ"));
+    // Titles say which month, as the bureau words it (no ISO month).
+    assert!(
+        titles
+            .iter()
+            .any(|t| t.starts_with("未納のお知らせ（") && t.ends_with("月分）")),
+        "{titles:?}"
+    );
+    assert!(
+        titles.iter().any(|t| t.starts_with("検針のお知らせ（")),
+        "{titles:?}"
+    );
+    for title in &titles {
+        crate::helpers::assert_reads_as_japanese(title);
+    }
     let dates: Vec<&str> = docs
         .iter()
         .map(|d| d["issuedOn"].as_str().expect("date"))
