@@ -350,6 +350,47 @@ impl std::iter::Sum for Yen {
     }
 }
 
+/// A billing month, `YYYY-MM` (e.g. 2026-12 for the bill read in
+/// December 2026).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BillingMonth {
+    year: i32,
+    month: u32,
+}
+
+/// Not a `YYYY-MM` month.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("expected a month as YYYY-MM")]
+pub struct InvalidMonth;
+
+impl BillingMonth {
+    pub fn parse(raw: &str) -> Result<Self, InvalidMonth> {
+        let (y, m) = raw.trim().split_once('-').ok_or(InvalidMonth)?;
+        let ok = y.len() == 4 && m.len() == 2;
+        let year = y.parse::<i32>().map_err(|_| InvalidMonth)?;
+        let month = m.parse::<u32>().map_err(|_| InvalidMonth)?;
+        if !ok || !(1..=12).contains(&month) {
+            return Err(InvalidMonth);
+        }
+        Ok(Self { year, month })
+    }
+
+    pub fn year(self) -> i32 {
+        self.year
+    }
+
+    /// 1 to 12.
+    pub fn month(self) -> u32 {
+        self.month
+    }
+}
+
+impl std::fmt::Display for BillingMonth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
 /// A volume of water in whole cubic metres.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct CubicMeters(pub i32);
@@ -357,6 +398,16 @@ pub struct CubicMeters(pub i32);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn billing_months_are_year_and_month() {
+        let m = BillingMonth::parse("2026-12").expect("valid");
+        assert_eq!((m.year(), m.month()), (2026, 12));
+        assert_eq!(m.to_string(), "2026-12");
+        for bad in ["2026-13", "2026-1", "26-12", "2026/12", ""] {
+            assert!(BillingMonth::parse(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn a_login_id_typed_in_full_width_is_read_as_ascii() {

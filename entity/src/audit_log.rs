@@ -8,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub staff_id: i64,
-    pub action: String,
+    pub action: crate::types::AuditAction,
     pub member_id: Option<i64>,
     pub service_location_id: Option<i64>,
     pub detail: String,

@@ -10,7 +10,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub external_id: Option<String>,
     pub service_location_id: i64,
-    pub kind: String,
+    pub kind: crate::types::DocumentKind,
     pub title: String,
     pub issued_on: Date,
     pub content_type: String,

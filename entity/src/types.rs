@@ -50,3 +50,35 @@ pub enum UseType {
     #[sea_orm(string_value = "business")]
     Business,
 }
+
+/// What a document is (the import feed's `kind` column).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum DocumentKind {
+    /// 検針のお知らせ
+    #[sea_orm(string_value = "meter_reading")]
+    MeterReading,
+    /// 料金改定のお知らせ
+    #[sea_orm(string_value = "tariff_change")]
+    TariffChange,
+    /// 未納のお知らせ
+    #[sea_orm(string_value = "payment_reminder")]
+    PaymentReminder,
+    #[sea_orm(string_value = "other")]
+    Other,
+}
+
+/// What a staff account read or did (the audit log's `action`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum AuditAction {
+    /// Looked a service location up by its customer number.
+    #[sea_orm(string_value = "view_service_location")]
+    ViewServiceLocation,
+    /// Looked a member up by login ID.
+    #[sea_orm(string_value = "view_member")]
+    ViewMember,
+    /// Lifted a member's sign-in and recovery locks.
+    #[sea_orm(string_value = "unlock_member")]
+    UnlockMember,
+}

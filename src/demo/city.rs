@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use chrono_tz::Asia::Tokyo;
-use entity::types::{MemberStatus, PaymentMethod, PaymentStatus, UseType};
+use entity::types::{DocumentKind, MemberStatus, PaymentMethod, PaymentStatus, UseType};
 use entity::{
     bill, bill_line_item, data_import, document, member, meter_reading, notice, notice_read,
     service_location, staff,
@@ -587,7 +587,7 @@ fn add_documents(
         let title = t!(lang, "doc-meter-reading-title", month = month);
         city.documents.push(pdf_document(
             holder.location_id,
-            "meter_reading",
+            DocumentKind::MeterReading,
             &title,
             slip.read_on,
             &body,
@@ -609,7 +609,7 @@ fn add_documents(
         let title = t!(lang, "doc-reminder-title", month = month.as_str());
         city.documents.push(pdf_document(
             holder.location_id,
-            "payment_reminder",
+            DocumentKind::PaymentReminder,
             &title,
             bill.due + Duration::days(10),
             &body,
@@ -630,7 +630,7 @@ fn add_documents(
         let title = t!(lang, "doc-tariff-title");
         city.documents.push(pdf_document(
             holder.location_id,
-            "tariff_change",
+            DocumentKind::TariffChange,
             &title,
             today - Duration::days(20),
             &body,
@@ -641,7 +641,7 @@ fn add_documents(
 
 fn pdf_document(
     location_id: i64,
-    kind: &str,
+    kind: DocumentKind,
     title: &str,
     issued_on: NaiveDate,
     body: &str,
@@ -655,7 +655,7 @@ fn pdf_document(
     document::ActiveModel {
         external_id: Set(None),
         service_location_id: Set(location_id),
-        kind: Set(kind.to_string()),
+        kind: Set(kind),
         title: Set(title.to_string()),
         issued_on: Set(issued_on),
         content_type: Set("application/pdf".into()),

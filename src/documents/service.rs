@@ -19,7 +19,7 @@ pub const LINK_VALID_MINUTES: i64 = 10;
 pub struct DocumentMeta {
     pub id: i64,
     pub service_location_id: i64,
-    pub kind: String,
+    pub kind: entity::types::DocumentKind,
     pub title: String,
     pub issued_on: NaiveDate,
     pub size_bytes: i64,

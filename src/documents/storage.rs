@@ -18,7 +18,7 @@ pub struct NewDocument {
     /// The billing system's identifier, if it came from the feed.
     pub external_id: Option<String>,
     pub service_location_id: i64,
-    pub kind: String,
+    pub kind: entity::types::DocumentKind,
     pub title: String,
     pub issued_on: NaiveDate,
     pub content: Vec<u8>,

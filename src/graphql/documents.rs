@@ -26,12 +26,13 @@ pub enum DocumentKind {
 }
 
 impl DocumentKind {
-    fn of(stored: &str) -> Self {
+    fn of(stored: entity::types::DocumentKind) -> Self {
+        use entity::types::DocumentKind as Stored;
         match stored {
-            "meter_reading" => Self::MeterReading,
-            "tariff_change" => Self::TariffChange,
-            "payment_reminder" => Self::PaymentReminder,
-            _ => Self::Other,
+            Stored::MeterReading => Self::MeterReading,
+            Stored::TariffChange => Self::TariffChange,
+            Stored::PaymentReminder => Self::PaymentReminder,
+            Stored::Other => Self::Other,
         }
     }
 }
@@ -51,7 +52,7 @@ impl Document {
         &self.meta.title
     }
     async fn kind(&self) -> DocumentKind {
-        DocumentKind::of(&self.meta.kind)
+        DocumentKind::of(self.meta.kind)
     }
     async fn issued_on(&self) -> Date {
         Date(self.meta.issued_on)

@@ -19,6 +19,7 @@ use crate::graphql::guard;
 use crate::graphql::pagination::{decode_cursor, encode_cursor, page_size};
 use crate::graphql::{AppContext, parse_id, scalars::DateTime};
 use crate::support::service;
+use crate::support::service::AuditAction;
 use crate::t;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
@@ -124,6 +125,18 @@ impl SupportServiceLocation {
     }
 }
 
+/// What a staff account read or did.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(name = "AuditAction")]
+pub enum AuditActionKind {
+    /// Looked a service location up by its customer number.
+    ViewServiceLocation,
+    /// Looked a member up by login ID.
+    ViewMember,
+    /// Lifted a member's locks.
+    UnlockMember,
+}
+
 /// One audit log entry.
 pub struct AuditEntry(audit_log::Model, Option<staff::Model>);
 
@@ -136,9 +149,12 @@ impl AuditEntry {
     async fn staff_login_id(&self) -> Option<&str> {
         self.1.as_ref().map(|s| s.login_id.as_str())
     }
-    /// `view_service_location`, `view_member` or `unlock_member`.
-    async fn action(&self) -> &str {
-        &self.0.action
+    async fn action(&self) -> AuditActionKind {
+        match self.0.action {
+            AuditAction::ViewServiceLocation => AuditActionKind::ViewServiceLocation,
+            AuditAction::ViewMember => AuditActionKind::ViewMember,
+            AuditAction::UnlockMember => AuditActionKind::UnlockMember,
+        }
     }
     async fn member_id(&self) -> Option<ID> {
         self.0.member_id.map(ID::from)
@@ -146,8 +162,16 @@ impl AuditEntry {
     async fn service_location_id(&self) -> Option<ID> {
         self.0.service_location_id.map(ID::from)
     }
-    async fn detail(&self) -> &str {
-        &self.0.detail
+    /// What was done, in the request's language.
+    async fn detail(&self) -> String {
+        let lang = errors::lang();
+        match self.0.action {
+            AuditAction::ViewServiceLocation => {
+                t!(lang, "audit-view-location", number = self.0.detail.as_str())
+            }
+            AuditAction::ViewMember => t!(lang, "audit-view-member"),
+            AuditAction::UnlockMember => t!(lang, "audit-unlock-member"),
+        }
     }
     async fn created_at(&self) -> DateTime {
         DateTime(self.0.created_at)
@@ -172,10 +196,10 @@ impl SupportQueries {
         service::audit(
             ctx.db(),
             self.0.id,
-            service::VIEW_SERVICE_LOCATION,
+            service::AuditAction::ViewServiceLocation,
             location.member_id,
             Some(location.id),
-            format!("customer number {number}"),
+            number.to_string(),
         )
         .await?;
         Ok(Some(SupportServiceLocation(location)))
@@ -194,12 +218,12 @@ impl SupportQueries {
         service::audit(
             ctx.db(),
             self.0.id,
-            service::VIEW_MEMBER,
+            service::AuditAction::ViewMember,
             Some(member.id),
             None,
             // The member's ID says who; the login ID itself is theirs to take
             // with them when they withdraw.
-            "looked up by login ID".to_string(),
+            String::new(),
         )
         .await?;
         Ok(Some(SupportMember(member)))
@@ -275,7 +299,7 @@ impl SupportMutations {
         service::audit(
             &txn,
             self.0.id,
-            service::UNLOCK_MEMBER,
+            service::AuditAction::UnlockMember,
             Some(member.id),
             None,
             String::new(),

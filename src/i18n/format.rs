@@ -5,6 +5,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc, Weekday};
 use chrono_tz::Asia::Tokyo;
 
 use super::Lang;
+use crate::domain::BillingMonth;
 
 const JA_WEEKDAYS: [&str; 7] = ["月", "火", "水", "木", "金", "土", "日"];
 const EN_WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
@@ -81,14 +82,10 @@ pub fn clock(lang: Lang, hour: u32, minute: u32) -> String {
 /// A billing month `YYYY-MM`: 2026年12月 / December 2026. Anything else is
 /// shown as it is.
 pub fn month(lang: Lang, billing_month: &str) -> String {
-    let parsed = billing_month
-        .split_once('-')
-        .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<u32>().ok()?)))
-        .filter(|(_, m)| (1..=12).contains(m));
-    match (parsed, lang) {
-        (Some((y, m)), Lang::Ja) => format!("{y}年{m}月"),
-        (Some((y, m)), Lang::En) => format!("{} {y}", en_month(m)),
-        (None, _) => billing_month.to_string(),
+    match (BillingMonth::parse(billing_month), lang) {
+        (Ok(m), Lang::Ja) => format!("{}年{}月", m.year(), m.month()),
+        (Ok(m), Lang::En) => format!("{} {}", en_month(m.month()), m.year()),
+        (Err(_), _) => billing_month.to_string(),
     }
 }
 

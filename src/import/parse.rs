@@ -1,6 +1,7 @@
 //! Reading and checking the feed's CSV files: every row is parsed into a
 //! typed record, and every problem is named by file, line and field.
 
+use entity::types::DocumentKind;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -125,7 +126,7 @@ pub struct DocumentRow {
     pub line: u64,
     pub document_id: String,
     pub customer_number: String,
-    pub kind: String,
+    pub kind: DocumentKind,
     pub title: String,
     pub issued_on: NaiveDate,
     pub content: Vec<u8>,
@@ -240,13 +241,13 @@ impl Row<'_> {
     }
 
     fn month(&mut self, field: &str) -> Option<String> {
-        let raw = self.raw(field).to_string();
-        let ok =
-            raw.len() == 7 && NaiveDate::parse_from_str(&format!("{raw}-01"), "%Y-%m-%d").is_ok();
-        if !ok {
-            self.fail(field, "expected a month as YYYY-MM");
+        match crate::domain::BillingMonth::parse(self.raw(field)) {
+            Ok(month) => Some(month.to_string()),
+            Err(invalid) => {
+                self.fail(field, invalid.to_string());
+                None
+            }
         }
-        ok.then_some(raw)
     }
 
     fn instant(&mut self, field: &str) -> Option<DateTime<Utc>> {
@@ -639,9 +640,10 @@ pub fn read_feed(dir: &Path) -> Result<Feed, Vec<RowError>> {
         let document_id = r.text("document_id", 64);
         let customer_number = r.customer_number("customer_number");
         let kind = match r.raw("kind") {
-            k @ ("meter_reading" | "tariff_change" | "payment_reminder" | "other") => {
-                Some(k.to_string())
-            }
+            "meter_reading" => Some(DocumentKind::MeterReading),
+            "tariff_change" => Some(DocumentKind::TariffChange),
+            "payment_reminder" => Some(DocumentKind::PaymentReminder),
+            "other" => Some(DocumentKind::Other),
             _ => {
                 r.fail(
                     "kind",

@@ -10,23 +10,20 @@ use sea_orm::{
 use crate::auth::throttle::{self, Key, Keyring};
 use crate::error::AppResult;
 
-/// Audit actions.
-pub const VIEW_SERVICE_LOCATION: &str = "view_service_location";
-pub const VIEW_MEMBER: &str = "view_member";
-pub const UNLOCK_MEMBER: &str = "unlock_member";
+pub use entity::types::AuditAction;
 
 /// Writes one audit entry.
 pub async fn audit(
     db: &impl ConnectionTrait,
     staff_id: i64,
-    action: &str,
+    action: AuditAction,
     member_id: Option<i64>,
     service_location_id: Option<i64>,
     detail: String,
 ) -> AppResult<()> {
     audit_log::ActiveModel {
         staff_id: Set(staff_id),
-        action: Set(action.to_string()),
+        action: Set(action),
         member_id: Set(member_id),
         service_location_id: Set(service_location_id),
         detail: Set(detail),

@@ -50,7 +50,7 @@ async fn staff_look_a_location_up_and_every_read_is_audited() {
 
     let log = app
         .op(
-            "{ support { auditLog(first: 10) { edges { node { staffLoginId action memberId serviceLocationId createdAt } } } } }",
+            "{ support { auditLog(first: 10) { edges { node { staffLoginId action detail memberId serviceLocationId createdAt } } } } }",
             "",
             json!({}),
             Some(&staff),
@@ -63,7 +63,11 @@ async fn staff_look_a_location_up_and_every_read_is_audited() {
     assert_eq!(entries.len(), 1);
     let entry = &entries[0]["node"];
     assert_eq!(entry["staffLoginId"], "staff");
-    assert_eq!(entry["action"], "view_service_location");
+    assert_eq!(entry["action"], "VIEW_SERVICE_LOCATION");
+    // Worded for the clerk, in Japanese by default.
+    let detail = entry["detail"].as_str().expect("detail");
+    assert!(detail.starts_with("お客さま番号 31000000"), "{detail}");
+    crate::helpers::assert_reads_as_japanese(detail);
     assert_eq!(entry["memberId"], "1");
     assert_eq!(entry["serviceLocationId"], "1");
     assert_eq!(
