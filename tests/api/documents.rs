@@ -113,12 +113,24 @@ async fn a_member_downloads_each_of_their_documents_as_a_pdf() {
         assert_eq!(bytes.len() as i64, doc["sizeBytes"].as_i64().expect("size"));
         assert!(bytes.starts_with(b"%PDF-"));
         assert!(bytes.trim_ascii_end().ends_with(b"%%EOF"));
-        // The member's details are in the text: 3100000001 is drawn as Latin text.
-        let text = String::from_utf8_lossy(&bytes);
+        // The font is embedded (a subset), and the member's details are in
+        // the text as a PDF reader extracts it.
+        let raw = String::from_utf8_lossy(&bytes);
+        assert!(raw.contains("/FontFile2"), "an embedded font");
+        assert!(
+            raw.contains("+BIZUDGothic-Regular"),
+            "a subset of BIZ UDGothic"
+        );
+        let text = crate::pdf_text::notice_text(&bytes);
         let number = doc["serviceLocation"]["customerNumber"]
             .as_str()
             .expect("number");
-        assert!(text.contains(number), "{number} in the PDF");
+        assert!(text.contains(number), "{number} in the PDF: {text}");
+        assert!(text.contains("金沢") && text.contains(" 様\n"), "addressed to the holder: {text}");
+        if doc["kind"] == "METER_READING" {
+            assert!(text.contains("ポータルサイト用お客さま番号: "), "{text}");
+        }
+        crate::helpers::assert_reads_as_japanese(&text);
 
         // And the session alone works too.
         let id = doc["id"].as_str().expect("id");

@@ -15,6 +15,7 @@ mod language;
 mod mail;
 mod membership;
 mod notices;
+mod pdf_text;
 mod portal;
 mod scale;
 mod schema;
