@@ -22,7 +22,9 @@ use crate::mail;
 
 /// What stays of a withdrawn member: a row with no personal data, so the
 /// bureau's own records that pointed at it stay consistent.
-pub const WITHDRAWN_NAME: &str = "退会済み";
+pub fn withdrawn_name() -> String {
+    crate::t!(crate::i18n::Lang::Ja, "withdrawn-member-name")
+}
 
 pub async fn withdraw(
     db: &DatabaseConnection,
@@ -95,7 +97,7 @@ pub async fn withdraw(
             member::Column::PasswordHash,
             Expr::value(Option::<String>::None),
         )
-        .col_expr(member::Column::DisplayName, Expr::value(WITHDRAWN_NAME))
+        .col_expr(member::Column::DisplayName, Expr::value(withdrawn_name()))
         .col_expr(member::Column::Email, Expr::value(Option::<String>::None))
         .col_expr(
             member::Column::SecretQuestionId,

@@ -8,6 +8,8 @@
 //! and rounded down, as Japanese utilities bill it.
 
 use crate::domain::{CubicMeters, Yen};
+use crate::i18n::Lang;
+use crate::t;
 
 /// Consumption tax, percent.
 const TAX_PERCENT: i64 = 10;
@@ -57,10 +59,44 @@ fn usage_charge(usage: i32, months: i32, tiers: &[(Option<i32>, i64)]) -> i64 {
     charged
 }
 
+/// What a line of a computed bill charges for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineKind {
+    WaterBase,
+    WaterUsage,
+    WaterTax,
+    SewerBase,
+    SewerUsage,
+    SewerTax,
+}
+
+impl LineKind {
+    pub const ALL: [LineKind; 6] = [
+        Self::WaterBase,
+        Self::WaterUsage,
+        Self::WaterTax,
+        Self::SewerBase,
+        Self::SewerUsage,
+        Self::SewerTax,
+    ];
+
+    /// The label printed on the bill (水道料金 基本料金…), from the catalogue.
+    pub fn label(self, lang: Lang) -> String {
+        match self {
+            Self::WaterBase => t!(lang, "line-water-base"),
+            Self::WaterUsage => t!(lang, "line-water-usage"),
+            Self::WaterTax => t!(lang, "line-water-tax"),
+            Self::SewerBase => t!(lang, "line-sewer-base"),
+            Self::SewerUsage => t!(lang, "line-sewer-usage"),
+            Self::SewerTax => t!(lang, "line-sewer-tax"),
+        }
+    }
+}
+
 /// One line of a bill.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LineItem {
-    pub label: &'static str,
+    pub kind: LineKind,
     pub amount: Yen,
 }
 
@@ -105,27 +141,27 @@ pub fn charges(usage: CubicMeters, months: i32, diameter_mm: i32) -> Charges {
         tax: Yen(water_tax + sewer_tax),
         line_items: vec![
             LineItem {
-                label: "水道料金 基本料金",
+                kind: LineKind::WaterBase,
                 amount: Yen(water_base),
             },
             LineItem {
-                label: "水道料金 従量料金",
+                kind: LineKind::WaterUsage,
                 amount: Yen(water_usage),
             },
             LineItem {
-                label: "水道料金 消費税等相当額",
+                kind: LineKind::WaterTax,
                 amount: Yen(water_tax),
             },
             LineItem {
-                label: "下水道使用料 基本使用料",
+                kind: LineKind::SewerBase,
                 amount: Yen(sewer_base),
             },
             LineItem {
-                label: "下水道使用料 従量使用料",
+                kind: LineKind::SewerUsage,
                 amount: Yen(sewer_usage),
             },
             LineItem {
-                label: "下水道使用料 消費税等相当額",
+                kind: LineKind::SewerTax,
                 amount: Yen(sewer_tax),
             },
         ],

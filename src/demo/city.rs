@@ -278,6 +278,8 @@ pub fn build(count: usize, today: NaiveDate, now: DateTime<Utc>, hashes: [String
     city.members.push(demo);
 
     let mut demo_member = DemoMember::default();
+    // Worded once: the city has millions of bill lines.
+    let line_labels = tariff::LineKind::ALL.map(|kind| kind.label(Lang::Ja));
     let mut reading_id = 0i64;
     let mut bill_id = 0i64;
     let mut item_id = 0i64;
@@ -463,7 +465,7 @@ pub fn build(count: usize, today: NaiveDate, now: DateTime<Utc>, hashes: [String
                     id: Set(item_id),
                     bill_id: Set(bill_id),
                     position: Set(position as i32 + 1),
-                    label: Set(item.label.into()),
+                    label: Set(line_labels[item.kind as usize].clone()),
                     amount_yen: Set(item.amount.0),
                 });
             }

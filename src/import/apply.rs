@@ -16,6 +16,8 @@ use super::{Summary, notify};
 use crate::db::insert_chunked;
 use crate::documents::storage::{self, NewDocument, Stored};
 use crate::error::AppResult;
+use crate::i18n::Lang;
+use crate::t;
 
 /// Keys per IN (…) list.
 const CHUNK: usize = crate::db::INSERT_CHUNK;
@@ -437,8 +439,8 @@ pub async fn apply(
             }
             None => match by_id.get(&bill_id) {
                 Some(b) if !existing_items.contains_key(&bill_id) => vec![
-                    (1, "水道料金（税込）".to_string(), b.water_charge_yen),
-                    (2, "下水道使用料（税込）".to_string(), b.sewer_charge_yen),
+                    (1, t!(Lang::Ja, "line-water-total"), b.water_charge_yen),
+                    (2, t!(Lang::Ja, "line-sewer-total"), b.sewer_charge_yen),
                 ],
                 _ => continue,
             },

@@ -126,7 +126,10 @@ async fn a_member_downloads_each_of_their_documents_as_a_pdf() {
             .as_str()
             .expect("number");
         assert!(text.contains(number), "{number} in the PDF: {text}");
-        assert!(text.contains("金沢") && text.contains(" 様\n"), "addressed to the holder: {text}");
+        assert!(
+            text.contains("金沢") && text.contains(" 様\n"),
+            "addressed to the holder: {text}"
+        );
         if doc["kind"] == "METER_READING" {
             assert!(text.contains("ポータルサイト用お客さま番号: "), "{text}");
         }

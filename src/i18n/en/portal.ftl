@@ -10,3 +10,18 @@ device-unknown = Unknown device
 audit-view-location = Looked up the service location with customer number { $number }.
 audit-view-member = Looked up a member by login ID.
 audit-unlock-member = Lifted the member's sign-in and secret-question locks.
+
+## Bill lines (written into the billing data)
+
+line-water-base = Water: base charge
+line-water-usage = Water: usage charge
+line-water-tax = Water: consumption tax
+line-sewer-base = Sewerage: base charge
+line-sewer-usage = Sewerage: usage charge
+line-sewer-tax = Sewerage: consumption tax
+line-water-total = Water (tax included)
+line-sewer-total = Sewerage (tax included)
+
+## Display name of a withdrawn member (seen by staff)
+
+withdrawn-member-name = Withdrawn

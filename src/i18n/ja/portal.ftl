@@ -10,3 +10,18 @@ device-unknown = 不明な端末
 audit-view-location = お客さま番号 { $number } で給水場所を照会しました。
 audit-view-member = ログインIDで会員を照会しました。
 audit-unlock-member = 会員のログインと秘密の質問の停止を解除しました。
+
+## 料金明細の行（請求データに書き込む）
+
+line-water-base = 水道料金 基本料金
+line-water-usage = 水道料金 従量料金
+line-water-tax = 水道料金 消費税等相当額
+line-sewer-base = 下水道使用料 基本使用料
+line-sewer-usage = 下水道使用料 従量使用料
+line-sewer-tax = 下水道使用料 消費税等相当額
+line-water-total = 水道料金（税込）
+line-sewer-total = 下水道使用料（税込）
+
+## 退会した会員の表示名（職員が見る）
+
+withdrawn-member-name = 退会済み
