@@ -92,7 +92,7 @@ pub async fn purge(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<Pur
 /// Purges now and then every [`INTERVAL`], until the task is dropped.
 pub async fn run(db: DatabaseConnection) {
     loop {
-        match purge(&db, Utc::now()).await {
+        match purge(&db, crate::clock::now()).await {
             Ok(purged) if purged != Purged::default() => tracing::info!(?purged, "housekeeping"),
             Ok(_) => {}
             Err(err) => tracing::warn!(error = ?err, "housekeeping failed"),

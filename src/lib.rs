@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod auth;
 pub mod billing;
 pub mod city;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;

@@ -1,7 +1,6 @@
 //! Keys the service makes itself, once, in the database, so every instance
 //! shares them and a restart keeps them.
 
-use chrono::Utc;
 use entity::app_secret;
 use hmac::{Hmac, Mac};
 use rand::RngCore as _;
@@ -80,7 +79,7 @@ async fn load_or_create(db: &impl ConnectionTrait, name: &str) -> AppResult<Vec<
     app_secret::Entity::insert(app_secret::ActiveModel {
         name: Set(name.to_string()),
         value: Set(hex::encode(fresh)),
-        created_at: Set(Utc::now()),
+        created_at: Set(crate::clock::now()),
     })
     .on_conflict(
         OnConflict::column(app_secret::Column::Name)

@@ -53,6 +53,7 @@ pub struct Application {
     db: DatabaseConnection,
     mail: MailWorker,
     hours: crate::portal::ServiceHours,
+    clock: crate::clock::Clock,
 }
 
 impl Application {
@@ -120,6 +121,7 @@ impl Application {
             db,
             mail,
             hours: app_config.service_hours,
+            clock: crate::clock::Clock::default(),
         })
     }
 
@@ -131,6 +133,11 @@ impl Application {
     /// The port `/metrics` is served on.
     pub fn metrics_port(&self) -> u16 {
         self.metrics_listener.local_addr().map_or(0, |a| a.port())
+    }
+
+    /// The clock the service reads; a test moves it.
+    pub fn clock(&self) -> crate::clock::Clock {
+        self.clock.clone()
     }
 
     /// The database connection the service uses.
@@ -146,21 +153,32 @@ impl Application {
                 tracing::info!(
                     "open around the clock (PORTAL_SERVICE_HOURS=always, the demo's default; the city's hours are 07:00-02:00)"
                 );
-            } else if !self.hours.is_open(chrono::Utc::now()) {
+            } else if !self.hours.is_open(crate::clock::now()) {
                 tracing::warn!(
-                    next_opens_at = ?self.hours.next_opens_at(chrono::Utc::now()),
+                    next_opens_at = ?self.hours.next_opens_at(crate::clock::now()),
                     "the portal is closed now: members get OUTSIDE_SERVICE_HOURS until it opens (PORTAL_SERVICE_HOURS)"
                 );
             }
         }
-        let mail = tokio::spawn(self.mail.run());
-        let housekeeping = tokio::spawn(crate::housekeeping::run(self.db.clone()));
+        let mail = tokio::spawn(self.clock.clone().scope_owned(self.mail.run()));
+        let housekeeping = tokio::spawn(
+            self.clock
+                .clone()
+                .scope_owned(crate::housekeeping::run(self.db.clone())),
+        );
         let metrics = tokio::spawn(async move {
             axum::serve(self.metrics_listener, self.metrics_router)
                 .await
                 .ok();
         });
-        http::serve::serve(self.listener, self.router, self.limits, shutdown_signal()).await;
+        http::serve::serve(
+            self.listener,
+            self.router,
+            self.limits,
+            self.clock.clone(),
+            shutdown_signal(),
+        )
+        .await;
         mail.abort();
         housekeeping.abort();
         metrics.abort();

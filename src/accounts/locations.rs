@@ -38,7 +38,10 @@ pub async fn add(
     }
     let linked = service_location::Entity::update_many()
         .col_expr(service_location::Column::MemberId, Expr::value(who.id))
-        .col_expr(service_location::Column::LinkedAt, Expr::value(Utc::now()))
+        .col_expr(
+            service_location::Column::LinkedAt,
+            Expr::value(crate::clock::now()),
+        )
         .filter(service_location::Column::PortalCustomerNumber.eq(number.as_str()))
         .filter(service_location::Column::MemberId.is_null())
         .exec(db)

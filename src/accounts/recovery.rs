@@ -241,7 +241,7 @@ pub async fn reset_password(
     };
     let hash = hasher.hash(password.into_string()).await?;
     let token = new_token();
-    let now = Utc::now();
+    let now = crate::clock::now();
     let expires_at = now + Duration::minutes(RESET_LINK_VALID_MINUTES);
     let txn = crate::db::write_txn(db).await?;
     // A voided or spent link keeps no password hash.
@@ -282,7 +282,7 @@ pub async fn complete_password_reset(
     token: &str,
 ) -> AppResult<Result<(), Vec<AccountError>>> {
     let invalid = || vec![AccountError::ResetLinkInvalid];
-    let now = Utc::now();
+    let now = crate::clock::now();
     let txn = crate::db::write_txn(db).await?;
     let Some(reset) = password_reset::Entity::find()
         .filter(password_reset::Column::TokenHash.eq(hash_token(token.trim())))

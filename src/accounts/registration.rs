@@ -2,7 +2,7 @@
 //! link, then the member's details and the portal customer number from the
 //! meter-reading slip, all written in one transaction.
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use entity::types::MemberStatus;
 use entity::{member, registration, secret_question, service_location};
 use sea_orm::sea_query::Expr;
@@ -77,7 +77,7 @@ pub async fn request(
         mails::already_registered(lang, email.as_str())
     } else {
         let token = new_token();
-        let now = Utc::now();
+        let now = crate::clock::now();
         let expires_at = now + Duration::hours(LINK_VALID_HOURS);
         registration::ActiveModel {
             token_hash: Set(hash_token(&token)),
@@ -188,7 +188,7 @@ pub async fn complete(
     let Some(pending) = registration::Entity::find()
         .filter(registration::Column::TokenHash.eq(token_hash.clone()))
         .filter(registration::Column::UsedAt.is_null())
-        .filter(registration::Column::ExpiresAt.gt(Utc::now()))
+        .filter(registration::Column::ExpiresAt.gt(crate::clock::now()))
         .one(db)
         .await?
     else {
@@ -210,7 +210,7 @@ pub async fn complete(
     let password_hash = hasher.hash(password.into_string()).await?;
     let answer_hash = hasher.hash(answer).await?;
 
-    let now = Utc::now();
+    let now = crate::clock::now();
     let txn = crate::db::write_txn(db).await?;
     // The token is spent first: of two clients with one link, one wins.
     let spent = registration::Entity::update_many()
@@ -316,7 +316,10 @@ async fn fail_with_token(db: &DatabaseConnection, registration_id: i64) -> AppRe
         .is_some()
     {
         registration::Entity::update_many()
-            .col_expr(registration::Column::UsedAt, Expr::value(Utc::now()))
+            .col_expr(
+                registration::Column::UsedAt,
+                Expr::value(crate::clock::now()),
+            )
             .filter(registration::Column::Id.eq(registration_id))
             .filter(registration::Column::UsedAt.is_null())
             .exec(db)

@@ -1,7 +1,7 @@
 //! 会員登録情報の変更: password, e-mail (confirmed by a mailed link) and
 //! notification mails.
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use entity::{email_change, member};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -147,7 +147,7 @@ pub(super) async fn write_password(
 ) -> AppResult<()> {
     member::Entity::update_many()
         .col_expr(member::Column::PasswordHash, Expr::value(Some(hash)))
-        .col_expr(member::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(member::Column::UpdatedAt, Expr::value(crate::clock::now()))
         .filter(member::Column::Id.eq(member.id))
         .exec(txn)
         .await?;
@@ -182,7 +182,7 @@ pub async fn request_email_change(
     if member.email.as_deref() == Some(email.as_str()) {
         return Ok(Err(vec![AccountError::SameEmail]));
     }
-    let now = Utc::now();
+    let now = crate::clock::now();
     let txn = crate::db::write_txn(db).await?;
     // A newer request voids the links of older ones.
     email_change::Entity::update_many()
@@ -248,7 +248,7 @@ pub async fn confirm_email_change(
     token: &str,
 ) -> AppResult<Result<(), Vec<AccountError>>> {
     let invalid = || vec![AccountError::EmailLinkInvalid];
-    let now = Utc::now();
+    let now = crate::clock::now();
     let txn = crate::db::write_txn(db).await?;
     let Some(change) = email_change::Entity::find()
         .filter(email_change::Column::TokenHash.eq(hash_token(token.trim())))
@@ -294,7 +294,7 @@ pub async fn update_language(
 ) -> AppResult<member::Model> {
     member::Entity::update_many()
         .col_expr(member::Column::Language, Expr::value(lang.code()))
-        .col_expr(member::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(member::Column::UpdatedAt, Expr::value(crate::clock::now()))
         .filter(member::Column::Id.eq(who.id))
         .exec(db)
         .await?;
@@ -318,7 +318,7 @@ pub async fn update_notifications(
             member::Column::NotifyNoticePublished,
             Expr::value(notice_published),
         )
-        .col_expr(member::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(member::Column::UpdatedAt, Expr::value(crate::clock::now()))
         .filter(member::Column::Id.eq(who.id))
         .exec(db)
         .await?;

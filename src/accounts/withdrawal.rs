@@ -36,7 +36,7 @@ pub async fn withdraw(
     if let Err(errors) = check_current_password(db, hasher, &member, current_password).await? {
         return Ok(Err(errors));
     }
-    let now = Utc::now();
+    let now = crate::clock::now();
     let txn = crate::db::write_txn(db).await?;
     if let Some(email) = &member.email {
         // Mails not yet sent to the member are dropped; the final notice is

@@ -145,7 +145,7 @@ pub async fn sign_in_with_link(
 ) -> AppResult<LoginOutcome<member::Model>> {
     let address_key = Key::address("login", client);
     admit(db, config, &address_key).await?;
-    let now = Utc::now();
+    let now = crate::clock::now();
     let link = sign_in_link::Entity::find()
         .filter(sign_in_link::Column::TokenHash.eq(session::hash_token(token.trim())))
         .filter(sign_in_link::Column::UsedAt.is_null())
@@ -194,11 +194,14 @@ pub async fn spend_lock_link(
     token: &str,
 ) -> AppResult<bool> {
     let spent = sign_in_link::Entity::update_many()
-        .col_expr(sign_in_link::Column::UsedAt, Expr::value(Utc::now()))
+        .col_expr(
+            sign_in_link::Column::UsedAt,
+            Expr::value(crate::clock::now()),
+        )
         .filter(sign_in_link::Column::TokenHash.eq(session::hash_token(token.trim())))
         .filter(sign_in_link::Column::MemberId.eq(member_id))
         .filter(sign_in_link::Column::UsedAt.is_null())
-        .filter(sign_in_link::Column::ExpiresAt.gt(Utc::now()))
+        .filter(sign_in_link::Column::ExpiresAt.gt(crate::clock::now()))
         .exec(db)
         .await?;
     Ok(spent.rows_affected == 1)
@@ -211,7 +214,7 @@ pub async fn new_sign_in_link(
     member: &member::Model,
 ) -> AppResult<(String, DateTime<Utc>)> {
     let token = session::new_token();
-    let now = Utc::now();
+    let now = crate::clock::now();
     let expires_at = now + chrono::Duration::hours(1);
     sign_in_link::ActiveModel {
         token_hash: Set(session::hash_token(&token)),

@@ -70,7 +70,7 @@ pub async fn create(
     staff_id: Option<i64>,
 ) -> AppResult<NewSession> {
     let token = new_token();
-    let now = Utc::now();
+    let now = crate::clock::now();
     let expires_at = now + Duration::hours(i64::from(config.session_max_hours));
     session::ActiveModel {
         token_hash: Set(hash_token(&token)),
@@ -98,7 +98,7 @@ pub async fn resolve(
     config: &Config,
     token: &str,
 ) -> AppResult<Option<Principal>> {
-    let now = Utc::now();
+    let now = crate::clock::now();
     let Some(found) = session::Entity::find()
         .filter(session::Column::TokenHash.eq(hash_token(token)))
         .one(db)
@@ -167,7 +167,7 @@ pub async fn live_sessions_of(
     config: &Config,
     member_id: i64,
 ) -> AppResult<Vec<session::Model>> {
-    let now = Utc::now();
+    let now = crate::clock::now();
     let idle_since = now - Duration::minutes(i64::from(config.session_idle_minutes));
     Ok(session::Entity::find()
         .filter(session::Column::MemberId.eq(member_id))
@@ -187,7 +187,7 @@ pub async fn end_member_session(
     session_id: i64,
 ) -> AppResult<bool> {
     let ended = session::Entity::update_many()
-        .col_expr(session::Column::RevokedAt, Expr::value(Utc::now()))
+        .col_expr(session::Column::RevokedAt, Expr::value(crate::clock::now()))
         .filter(session::Column::Id.eq(session_id))
         .filter(session::Column::MemberId.eq(member_id))
         .filter(session::Column::RevokedAt.is_null())
@@ -218,7 +218,7 @@ pub async fn device_seen_before(
 /// Ends one session.
 pub async fn revoke(db: &impl ConnectionTrait, session_id: i64) -> AppResult<()> {
     session::Entity::update_many()
-        .col_expr(session::Column::RevokedAt, Expr::value(Utc::now()))
+        .col_expr(session::Column::RevokedAt, Expr::value(crate::clock::now()))
         .filter(session::Column::Id.eq(session_id))
         .filter(session::Column::RevokedAt.is_null())
         .exec(db)
@@ -234,7 +234,7 @@ pub async fn revoke_member_sessions(
     keep: Option<i64>,
 ) -> AppResult<()> {
     let mut update = session::Entity::update_many()
-        .col_expr(session::Column::RevokedAt, Expr::value(Utc::now()))
+        .col_expr(session::Column::RevokedAt, Expr::value(crate::clock::now()))
         .filter(session::Column::MemberId.eq(member_id))
         .filter(session::Column::RevokedAt.is_null());
     if let Some(keep) = keep {
@@ -271,7 +271,9 @@ pub fn cookie(config: &Config, kind: CookieKind, session: &NewSession) -> String
     let lifetime = match kind {
         CookieKind::Member => format!(
             "; Max-Age={}",
-            (session.expires_at - Utc::now()).num_seconds().max(0)
+            (session.expires_at - crate::clock::now())
+                .num_seconds()
+                .max(0)
         ),
         CookieKind::Staff => String::new(),
     };

@@ -160,7 +160,7 @@ pub async fn locked_until(
     key: &Key,
 ) -> AppResult<Option<DateTime<Utc>>> {
     let row = throttle::Entity::find_by_id(key.0.clone()).one(db).await?;
-    let now = Utc::now();
+    let now = crate::clock::now();
     Ok(row
         .and_then(|r| r.locked_until)
         .filter(|until| *until > now))
@@ -200,7 +200,7 @@ async fn count(
     key: &Key,
     policy: Policy,
 ) -> AppResult<(i32, Option<DateTime<Utc>>)> {
-    let now = Utc::now();
+    let now = crate::clock::now();
     let (since, stale_after) = match policy {
         Policy::Consecutive { decay, .. } => (throttle::Column::UpdatedAt, decay),
         Policy::Window { window, .. } => (throttle::Column::WindowStartedAt, window),

@@ -838,7 +838,7 @@ mod tests {
     #[test]
     fn the_demo_city_is_the_same_every_time_and_numbers_are_unique() {
         let day = NaiveDate::from_ymd_opt(2026, 11, 24).expect("valid");
-        let now = Utc::now();
+        let now = crate::clock::now();
         let hashes = || ["a".to_string(), "b".to_string(), "c".to_string()];
         let a = build(300, day, now, hashes());
         let b = build(300, day, now, hashes());

@@ -6,7 +6,6 @@
 
 mod city;
 
-use chrono::Utc;
 use chrono_tz::Asia::Tokyo;
 use entity::service_location;
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, PaginatorTrait};
@@ -44,8 +43,8 @@ pub async fn seed_if_empty(db: &DatabaseConnection, locations: u32) -> AppResult
     })
     .await
     .map_err(AppError::internal)??;
-    let today = Utc::now().with_timezone(&Tokyo).date_naive();
-    let city = city::build(locations as usize, today, Utc::now(), hashes);
+    let today = crate::clock::now().with_timezone(&Tokyo).date_naive();
+    let city = city::build(locations as usize, today, crate::clock::now(), hashes);
     let summary = city.summary();
 
     let txn = crate::db::write_txn(db).await?;

@@ -5,7 +5,7 @@
 //! backup of the database is a backup of everything, and a document and
 //! its row can never drift apart. Bureau notices are a few kilobytes each.
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use entity::document;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
@@ -84,7 +84,7 @@ pub async fn put(db: &impl ConnectionTrait, doc: NewDocument) -> AppResult<Store
                 size_bytes: Set(size),
                 sha256: Set(sha256),
                 content: Set(doc.content),
-                created_at: Set(Utc::now()),
+                created_at: Set(crate::clock::now()),
                 ..Default::default()
             }
             .insert(db)

@@ -4,7 +4,6 @@
 
 use crate::security::{Event, Subject};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use chrono::Utc;
 
 use super::accounts::{Customer, Language, NotificationSettings, ServiceLocation};
 use crate::accounts::AccountError;
@@ -190,7 +189,9 @@ impl RecoveryQuery {
         ctx: &Context<'_>,
         portal_customer_number: String,
     ) -> GqlResult<SecretQuestion> {
-        ctx.config().service_hours.ensure_open(Utc::now())?;
+        ctx.config()
+            .service_hours
+            .ensure_open(crate::clock::now())?;
         let q = recovery::question(
             ctx.db(),
             ctx.secrets(),
@@ -214,7 +215,9 @@ impl AccountMutation {
         ctx: &Context<'_>,
         input: RequestRegistrationInput,
     ) -> GqlResult<RequestRegistrationPayload> {
-        ctx.config().service_hours.ensure_open(Utc::now())?;
+        ctx.config()
+            .service_hours
+            .ensure_open(crate::clock::now())?;
         let result = registration::request(
             ctx.db(),
             ctx.config(),
@@ -244,7 +247,9 @@ impl AccountMutation {
         ctx: &Context<'_>,
         input: CompleteRegistrationInput,
     ) -> GqlResult<CompleteRegistrationPayload> {
-        ctx.config().service_hours.ensure_open(Utc::now())?;
+        ctx.config()
+            .service_hours
+            .ensure_open(crate::clock::now())?;
         let notify = input
             .notification_settings
             .unwrap_or(NotificationSettingsInput {
@@ -302,7 +307,9 @@ impl AccountMutation {
         ctx: &Context<'_>,
         input: RecoverLoginIdInput,
     ) -> GqlResult<RecoverLoginIdPayload> {
-        ctx.config().service_hours.ensure_open(Utc::now())?;
+        ctx.config()
+            .service_hours
+            .ensure_open(crate::clock::now())?;
         let result = recovery::recover_login_id(
             ctx.db(),
             ctx.config(),
@@ -341,7 +348,9 @@ impl AccountMutation {
         ctx: &Context<'_>,
         input: ResetPasswordInput,
     ) -> GqlResult<SuccessPayload> {
-        ctx.config().service_hours.ensure_open(Utc::now())?;
+        ctx.config()
+            .service_hours
+            .ensure_open(crate::clock::now())?;
         let result = recovery::reset_password(
             ctx.db(),
             ctx.config(),
@@ -375,7 +384,9 @@ impl AccountMutation {
         ctx: &Context<'_>,
         input: CompletePasswordResetInput,
     ) -> GqlResult<SuccessPayload> {
-        ctx.config().service_hours.ensure_open(Utc::now())?;
+        ctx.config()
+            .service_hours
+            .ensure_open(crate::clock::now())?;
         let result =
             recovery::complete_password_reset(ctx.db(), ctx.hasher().keyring(), &input.token)
                 .await?;
@@ -473,7 +484,9 @@ impl AccountMutation {
         ctx: &Context<'_>,
         input: ConfirmEmailChangeInput,
     ) -> GqlResult<SuccessPayload> {
-        ctx.config().service_hours.ensure_open(Utc::now())?;
+        ctx.config()
+            .service_hours
+            .ensure_open(crate::clock::now())?;
         let result = settings::confirm_email_change(ctx.db(), &input.token).await?;
         guard::security_log(
             ctx,

@@ -4,7 +4,6 @@ use crate::error::Missing;
 use crate::graphql::auth::SignedInSession;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object, SimpleObject};
-use chrono::Utc;
 use entity::{member, service_location};
 
 use crate::accounts::service;
@@ -68,7 +67,7 @@ impl Customer {
     /// in the request's language.
     async fn greeting(&self) -> String {
         let lang = crate::graphql::errors::lang();
-        match greeting(Utc::now()) {
+        match greeting(crate::clock::now()) {
             Greeting::Morning => t!(lang, "greeting-morning"),
             Greeting::Day => t!(lang, "greeting-day"),
             Greeting::Evening => t!(lang, "greeting-evening"),

@@ -2,7 +2,6 @@
 
 use crate::security::{Event, Subject};
 use async_graphql::{Context, InputObject, Object, SimpleObject};
-use chrono::Utc;
 
 use crate::auth::service::{self, LoginOutcome};
 use crate::auth::session;
@@ -112,7 +111,9 @@ pub struct AuthMutation;
 impl AuthMutation {
     /// Signs a member in with login ID and password.
     async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> GqlResult<LoginPayload> {
-        ctx.config().service_hours.ensure_open(Utc::now())?;
+        ctx.config()
+            .service_hours
+            .ensure_open(crate::clock::now())?;
         let outcome = service::login(
             ctx.db(),
             ctx.config(),
@@ -196,7 +197,9 @@ impl AuthMutation {
         ctx: &Context<'_>,
         input: UnlockSignInInput,
     ) -> GqlResult<LoginPayload> {
-        ctx.config().service_hours.ensure_open(Utc::now())?;
+        ctx.config()
+            .service_hours
+            .ensure_open(crate::clock::now())?;
         let outcome = service::sign_in_with_link(
             ctx.db(),
             ctx.config(),

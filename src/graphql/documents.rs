@@ -3,7 +3,7 @@
 
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Enum, ID, Object};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 
 use crate::documents::service::{self, DocumentMeta};
 use crate::error::{AppError, AppResult};
@@ -63,7 +63,12 @@ impl Document {
     /// A link that returns the PDF to a plain GET, without headers, for
     /// the next few minutes (relative to this service's address).
     async fn download_url(&self, ctx: &Context<'_>) -> String {
-        service::signed_path(ctx.secrets(), self.meta.id, self.member_id, Utc::now())
+        service::signed_path(
+            ctx.secrets(),
+            self.meta.id,
+            self.member_id,
+            crate::clock::now(),
+        )
     }
     async fn service_location(&self, ctx: &Context<'_>) -> GqlResult<ServiceLocation> {
         ctx.loaders()

@@ -1,8 +1,6 @@
 //! The checks every member or staff resolver starts with, and what a
 //! resolver reads of the request (origin, client address, security log).
 
-use chrono::Utc;
-
 use crate::auth::{MemberId, Principal, RequestAuth, StaffId, session};
 use crate::error::{AppError, AppResult};
 use crate::graphql::AppContext;
@@ -59,7 +57,9 @@ pub async fn principal(ctx: &async_graphql::Context<'_>) -> AppResult<Option<Pri
 /// The signed-in member; fails outside service hours, without a live
 /// session, or for a staff session (staff cannot act as members).
 pub async fn member(ctx: &async_graphql::Context<'_>) -> AppResult<MemberId> {
-    ctx.config().service_hours.ensure_open(Utc::now())?;
+    ctx.config()
+        .service_hours
+        .ensure_open(crate::clock::now())?;
     match principal(ctx).await? {
         Some(Principal::Member {
             member_id,

@@ -3,7 +3,6 @@
 
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, ID, Object, SimpleObject};
-use chrono::Utc;
 use entity::notice;
 
 use crate::error::AppError;
@@ -37,7 +36,7 @@ impl Notice {
     }
     /// The "New" mark: published within the last week.
     async fn is_new(&self) -> bool {
-        service::is_new(self.row.published_at, Utc::now())
+        service::is_new(self.row.published_at, crate::clock::now())
     }
     /// Whether this member has opened it.
     async fn is_read(&self, ctx: &Context<'_>) -> GqlResult<bool> {

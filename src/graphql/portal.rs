@@ -79,7 +79,7 @@ impl PortalQuery {
     /// Service hours and data freshness, for the login screen and dashboard.
     async fn portal_status(&self, ctx: &Context<'_>) -> PortalStatus {
         PortalStatus {
-            now: Utc::now(),
+            now: crate::clock::now(),
             hours: ctx.config().service_hours,
         }
     }

@@ -8,7 +8,6 @@ use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
 
 use crate::portal::ServiceHours;
 
@@ -63,7 +62,7 @@ pub async fn download(
     let Ok(id) = id.parse::<i64>() else {
         return not_found(lang);
     };
-    let now = Utc::now();
+    let now = crate::clock::now();
     if let Err(closed) = hours.ensure_open(now) {
         return error(lang, StatusCode::SERVICE_UNAVAILABLE, &closed, hours);
     }

@@ -38,6 +38,7 @@ pub async fn serve(
     listener: TcpListener,
     router: Router,
     limits: Limits,
+    clock: crate::clock::Clock,
     shutdown: impl Future<Output = ()>,
 ) {
     let permits = Arc::new(Semaphore::new(limits.max_connections));
@@ -65,12 +66,19 @@ pub async fn serve(
             continue;
         };
         let router = router.clone();
+        let clock = clock.clone();
         let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
             request.extensions_mut().insert(ConnectInfo(peer));
             let router = router.clone();
+            let clock = clock.clone();
             let lang = super::graphql::request_lang(request.headers());
             async move {
-                let answer = tokio::time::timeout(limits.request, router.oneshot(request)).await;
+                let answer = clock
+                    .scope(tokio::time::timeout(
+                        limits.request,
+                        router.oneshot(request),
+                    ))
+                    .await;
                 Ok::<Response, Infallible>(match answer {
                     Ok(Ok(response)) => response,
                     Ok(Err(never)) => match never {},

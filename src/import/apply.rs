@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use chrono_tz::Asia::Tokyo;
 use entity::types::PaymentStatus;
 use entity::{bill, bill_line_item, meter_reading, notice, service_location};
@@ -163,7 +163,7 @@ pub async fn apply(
     }
 
     // Service locations.
-    let now = Utc::now();
+    let now = crate::clock::now();
     let mut new_locations = vec![];
     for row in &feed.locations {
         match locations.get(&row.customer_number) {
@@ -509,7 +509,7 @@ pub async fn apply(
     }
 
     // Bills past their due date and still unpaid become overdue.
-    let today = Utc::now().with_timezone(&Tokyo).date_naive();
+    let today = crate::clock::now().with_timezone(&Tokyo).date_naive();
     let overdue = bill::Entity::update_many()
         .col_expr(
             bill::Column::PaymentStatus,

@@ -10,7 +10,6 @@ pub mod parse;
 
 use std::path::Path;
 
-use chrono::Utc;
 use entity::data_import;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 
@@ -102,7 +101,7 @@ pub async fn import(db: &DatabaseConnection, dir: &Path) -> Result<Summary, Impo
         data_import::ActiveModel {
             source: Set(dir.display().to_string()),
             summary: Set(summary.to_string()),
-            imported_at: Set(Utc::now()),
+            imported_at: Set(crate::clock::now()),
             ..Default::default()
         }
         .insert(&txn)

@@ -5,7 +5,6 @@
 
 mod worker;
 
-use chrono::Utc;
 use entity::mail_outbox;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ConnectionTrait, EntityTrait, Set};
@@ -29,7 +28,7 @@ pub async fn enqueue(
     mail: OutgoingMail,
     dedup_key: Option<String>,
 ) -> AppResult<()> {
-    let now = Utc::now();
+    let now = crate::clock::now();
     mail_outbox::Entity::insert(mail_outbox::ActiveModel {
         dedup_key: Set(dedup_key),
         to_address: Set(mail.to),

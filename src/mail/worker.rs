@@ -102,7 +102,7 @@ impl MailWorker {
 
     /// Sends the mails that are due; returns how many went out.
     pub async fn send_due(&self) -> AppResult<usize> {
-        let now = Utc::now();
+        let now = crate::clock::now();
         let due = mail_outbox::Entity::find()
             .filter(mail_outbox::Column::SentAt.is_null())
             .filter(mail_outbox::Column::NextAttemptAt.lte(now))
@@ -164,7 +164,10 @@ impl MailWorker {
     /// A sent mail keeps no personal data: address and text are erased.
     async fn mark_sent(&self, id: i64) -> AppResult<()> {
         mail_outbox::Entity::update_many()
-            .col_expr(mail_outbox::Column::SentAt, Expr::value(Utc::now()))
+            .col_expr(
+                mail_outbox::Column::SentAt,
+                Expr::value(crate::clock::now()),
+            )
             .col_expr(mail_outbox::Column::ToAddress, Expr::value(""))
             .col_expr(mail_outbox::Column::Body, Expr::value(""))
             .col_expr(
@@ -184,7 +187,7 @@ impl MailWorker {
             .col_expr(mail_outbox::Column::Attempts, Expr::value(attempts))
             .col_expr(
                 mail_outbox::Column::NextAttemptAt,
-                Expr::value(Utc::now() + chrono::Duration::seconds(backoff)),
+                Expr::value(crate::clock::now() + chrono::Duration::seconds(backoff)),
             )
             .col_expr(mail_outbox::Column::LastError, Expr::value(Some(error)))
             .filter(mail_outbox::Column::Id.eq(id))

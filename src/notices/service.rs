@@ -46,7 +46,7 @@ fn visible_to(member_id: i64) -> Condition {
                 .add(notice::Column::MemberId.is_null())
                 .add(notice::Column::MemberId.eq(member_id)),
         )
-        .add(notice::Column::PublishedAt.lte(Utc::now()))
+        .add(notice::Column::PublishedAt.lte(crate::clock::now()))
 }
 
 /// A page of the notices `member_id` may see, newest first, and whether
@@ -103,7 +103,7 @@ pub async fn mark_read(
     notice_read::Entity::insert(notice_read::ActiveModel {
         member_id: Set(member_id),
         notice_id: Set(notice_id),
-        read_at: Set(Utc::now()),
+        read_at: Set(crate::clock::now()),
     })
     .on_conflict_do_nothing()
     .exec(db)
@@ -117,7 +117,7 @@ mod tests {
 
     #[test]
     fn a_notice_is_new_for_a_week() {
-        let now = Utc::now();
+        let now = crate::clock::now();
         assert!(is_new(now - Duration::days(6), now));
         assert!(!is_new(now - Duration::days(8), now));
     }

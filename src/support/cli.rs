@@ -3,7 +3,6 @@
 
 use std::io::BufRead as _;
 
-use chrono::Utc;
 use entity::{session, staff};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -65,7 +64,7 @@ async fn add(db: &DatabaseConnection, login_id: &str, rest: &[&str]) -> Result<S
         password_hash: Set(hash),
         display_name: Set(name.as_str().to_string()),
         disabled: Set(false),
-        created_at: Set(Utc::now()),
+        created_at: Set(crate::clock::now()),
         ..Default::default()
     }
     .insert(db)
@@ -95,7 +94,7 @@ async fn disable(db: &DatabaseConnection, login_id: &str) -> Result<String, Stri
         .map_err(db_err)?;
     // A disabled account's sessions end at once.
     session::Entity::update_many()
-        .col_expr(session::Column::RevokedAt, Expr::value(Utc::now()))
+        .col_expr(session::Column::RevokedAt, Expr::value(crate::clock::now()))
         .filter(session::Column::StaffId.eq(account.id))
         .filter(session::Column::RevokedAt.is_null())
         .exec(&txn)

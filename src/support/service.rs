@@ -27,7 +27,7 @@ pub async fn audit(
         member_id: Set(member_id),
         service_location_id: Set(service_location_id),
         detail: Set(detail),
-        created_at: Set(Utc::now()),
+        created_at: Set(crate::clock::now()),
         ..Default::default()
     }
     .insert(db)

@@ -23,6 +23,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: DatabaseConnection,
     pub mail_dir: std::path::PathBuf,
+    /// The service's clock: a test moves it instead of the rows' times.
+    pub clock: water_portal::clock::Clock,
     /// The database settings, for running the command-line tools on it.
     pub db_env: Vec<(String, String)>,
     /// Everything on disk this app made: its SQLite file, mails, feeds.
@@ -184,6 +186,7 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
             .expect("test configuration is valid");
     let app = Application::build(config).await.expect("service starts");
     let port = app.port();
+    let clock = app.clock();
     let metrics_port = app.metrics_port();
     let db = app.db().clone();
     tokio::spawn(app.run_until_stopped());
@@ -193,6 +196,7 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
         client: reqwest::Client::new(),
         db,
         mail_dir,
+        clock,
         db_env,
         app_dir,
         pg_schema,

@@ -119,7 +119,7 @@ pub fn run_cli(args: &[String]) -> Result<String, String> {
                 .map_err(|e| format!("{MANIFEST_PATH}: {e} (run this in a checkout)"))?;
             let mut manifest: Manifest =
                 serde_json::from_str(&text).map_err(|e| format!("{MANIFEST_PATH}: {e}"))?;
-            let today = chrono::Utc::now()
+            let today = crate::clock::now()
                 .with_timezone(&chrono_tz::Asia::Tokyo)
                 .format("%Y-%m-%d")
                 .to_string();
