@@ -218,7 +218,36 @@ fn at_nine_tokyo(date: NaiveDate) -> DateTime<Utc> {
 pub fn build(count: usize, today: NaiveDate, now: DateTime<Utc>, hashes: [String; 3]) -> City {
     let [demo_hash, staff_hash, answer_hash] = hashes;
     let mut rng = Rng(0x4B41_4E41_5A41_5741); // "KANAZAWA"
-    let mut city = City {
+    let mut city = empty_city(count, now, staff_hash);
+    let people = People {
+        registered_at: now - Duration::days(400),
+        terms_version: crate::city::City::bundled().terms.version,
+    };
+    city.members.push(people.demo(demo_hash, answer_hash));
+    let mut book = Book {
+        today,
+        now,
+        // Worded once: the city has millions of bill lines.
+        line_labels: tariff::LineKind::ALL.map(|kind| kind.label(Lang::Ja)),
+        reading_id: 0,
+        bill_id: 0,
+        item_id: 0,
+    };
+    let mut demo_member = DemoMember::default();
+    for i in 0..count {
+        let place = add_location(&mut city, &mut rng, &people, i, now);
+        let history = add_history(&mut city, &mut rng, &mut book, &place);
+        if place.member_id.is_some() {
+            add_member_papers(&mut city, &book, &place, history, &mut demo_member);
+        }
+    }
+    add_notices(&mut city, &demo_member, today, now);
+    city
+}
+
+/// A city with no locations yet: the staff account and the import record.
+fn empty_city(count: usize, now: DateTime<Utc>, staff_hash: String) -> City {
+    City {
         members: vec![],
         locations: vec![],
         readings: vec![],
@@ -241,272 +270,377 @@ pub fn build(count: usize, today: NaiveDate, now: DateTime<Utc>, hashes: [String
             imported_at: Set(now),
             ..Default::default()
         },
-    };
-    let registered_at = now - Duration::days(400);
-    let terms_version = crate::city::City::bundled().terms.version;
-    let new_member = |id: i64, login: String, name: String, email: String| member::ActiveModel {
-        id: Set(id),
-        login_id: Set(Some(login)),
-        // Not a PHC string: these accounts exist to fill the city and
-        // cannot sign in.
-        password_hash: Set(Some("!demo-no-login".into())),
-        display_name: Set(name),
-        email: Set(Some(email)),
-        secret_question_id: Set(None),
-        secret_answer_hash: Set(None),
-        secret_answer_norm_version: Set(1),
-        notify_bill_issued: Set(true),
-        notify_notice_published: Set(false),
-        notify_new_device: Set(false),
-        language: Set("ja".into()),
-        terms_version: Set(terms_version.clone()),
-        status: Set(MemberStatus::Active),
-        registered_at: Set(registered_at),
-        updated_at: Set(registered_at),
-        withdrawn_at: Set(None),
-    };
-    let mut demo = new_member(
-        1,
-        super::DEMO_LOGIN_ID.into(),
-        "金沢 太郎".into(),
-        "demo@example.jp".into(),
-    );
-    demo.password_hash = Set(Some(demo_hash));
-    demo.secret_question_id = Set(Some(1));
-    demo.secret_answer_hash = Set(Some(answer_hash));
-    demo.notify_notice_published = Set(true);
-    city.members.push(demo);
+    }
+}
 
-    let mut demo_member = DemoMember::default();
-    // Worded once: the city has millions of bill lines.
-    let line_labels = tariff::LineKind::ALL.map(|kind| kind.label(Lang::Ja));
-    let mut reading_id = 0i64;
-    let mut bill_id = 0i64;
-    let mut item_id = 0i64;
-    for i in 0..count {
-        let location_id = i as i64 + 1;
-        let business = i == 1 || (i > 4 && rng.chance(12));
-        let surname = if i < 2 { "金沢" } else { rng.pick(SURNAMES) };
-        let given = if i < 2 {
-            "太郎"
-        } else {
-            rng.pick(GIVEN_NAMES)
-        };
-        let holder = if business {
-            format!("{surname}{}", rng.pick(SHOPS))
-        } else {
-            format!("{surname} {given}")
-        };
-        let address = format!(
-            "石川県金沢市{}{}丁目{}番{}号",
-            rng.pick(TOWNS),
-            rng.range(1, 5),
-            rng.range(1, 30),
-            rng.range(1, 20)
-        );
-        let diameter = match (i, business) {
-            (1, _) => 25,
-            (_, true) => [25, 40, 50][rng.range(0, 2) as usize],
-            _ => 20,
-        };
-        let member_id = match i {
-            0 | 1 => Some(1),
-            2..=4 => None, // the README's unregistered numbers
-            _ if rng.chance(35) => {
-                let id = city.members.len() as i64 + 1;
-                city.members.push(new_member(
-                    id,
-                    format!("member{i:05}"),
-                    holder.clone(),
-                    format!("member{i:05}@example.jp"),
-                ));
-                Some(id)
-            }
-            _ => None,
-        };
-        let parity = (i % 2) as i16;
-        let customer_number = format!("{:010}", 3_100_000_001u64 + i as u64);
-        let location_address = address.clone();
-        let location_holder = holder.clone();
-        city.locations.push(service_location::ActiveModel {
-            id: Set(location_id),
-            customer_number: Set(customer_number.clone()),
-            portal_customer_number: Set(portal_number(i).as_str().to_string()),
-            holder_name: Set(holder),
-            address: Set(address),
-            meter_diameter_mm: Set(diameter),
-            use_type: Set(if business {
-                UseType::Business
-            } else {
-                UseType::Household
-            }),
-            reading_month_parity: Set(parity),
-            member_id: Set(member_id),
-            linked_at: Set(member_id.map(|_| registered_at)),
-            created_at: Set(now - Duration::days(3650)),
-            updated_at: Set(now),
-        });
+/// What every demo member shares.
+struct People {
+    registered_at: DateTime<Utc>,
+    terms_version: String,
+}
 
-        // Bills: one per reading, two months apart.
-        let method = match rng.range(0, 99) {
-            0..=59 => PaymentMethod::AccountTransfer,
-            60..=84 => PaymentMethod::PaymentSlip,
-            _ => PaymentMethod::CreditCard,
-        };
-        let monthly = if business {
-            rng.range(40, 160)
-        } else {
-            rng.range(8, 30)
-        };
-        let overdue_location = i == 1 || i % 97 == 50;
-        let day = reading_day(i);
-        let latest = latest_reading_month(today, parity, day);
-        let mut meter = rng.range(100, 3000) as i32;
-        let mut latest_bill: Option<Slip> = None;
-        let mut previous_usage = None;
-        let mut overdue_bill: Option<Overdue> = None;
-        for k in 0..PERIODS {
-            let index = latest - 2 * (PERIODS - 1 - k);
-            let (y, m) = month_of(index);
-            let usage = if i == 0 {
-                DEMO_HOME_USAGE[k as usize]
-            } else {
-                let season = match m {
-                    7..=9 => 120,
-                    12 | 1 | 2 => 90,
-                    _ => 100,
-                };
-                (2 * monthly * season * rng.range(85, 115) / 10_000) as i32
-            };
-            let read_on = reading_date(index, day);
-            let previous_read_on = reading_date(index - 2, day);
-            reading_id += 1;
-            city.readings.push(meter_reading::ActiveModel {
-                id: Set(reading_id),
-                service_location_id: Set(location_id),
-                read_on: Set(read_on),
-                previous_reading: Set(meter),
-                current_reading: Set(meter + usage),
-                usage_m3: Set(usage),
-            });
-            meter += usage;
-
-            let charges = tariff::charges(CubicMeters(usage), 2, diameter);
-            let due_date = read_on + Duration::days(DAYS_TO_PAY);
-            let is_latest = k == PERIODS - 1;
-            let (status, paid_on) = if overdue_location && k == PERIODS - 2 {
-                (PaymentStatus::Overdue, None)
-            } else if is_latest && due_date >= today {
-                if method == PaymentMethod::PaymentSlip && rng.chance(40) {
-                    (
-                        PaymentStatus::Paid,
-                        Some(today.min(read_on + Duration::days(10))),
-                    )
-                } else {
-                    (PaymentStatus::Unpaid, None)
-                }
-            } else {
-                let paid = match method {
-                    PaymentMethod::PaymentSlip => due_date - Duration::days(rng.range(0, 12)),
-                    _ => due_date,
-                };
-                // Some slip payers pay late, but pay (not from the random
-                // stream, so the rest of the city stays as it was).
-                let late =
-                    method == PaymentMethod::PaymentSlip && (i * 31 + k as usize).is_multiple_of(7);
-                let paid = if late {
-                    due_date + Duration::days(1 + ((i + k as usize) % 14) as i64)
-                } else {
-                    paid
-                };
-                (PaymentStatus::Paid, Some(paid.min(today)))
-            };
-            if is_latest {
-                latest_bill = Some(Slip {
-                    month: format!("{y:04}-{m:02}"),
-                    usage,
-                    amount: charges.amount().0,
-                    read_on,
-                    due: due_date,
-                    method,
-                });
-            } else {
-                previous_usage = Some(usage);
-            }
-            if status == PaymentStatus::Overdue {
-                overdue_bill = Some(Overdue {
-                    month: format!("{y:04}-{m:02}"),
-                    amount: charges.amount().0,
-                    due: due_date,
-                });
-            }
-            bill_id += 1;
-            city.bills.push(bill::ActiveModel {
-                id: Set(bill_id),
-                service_location_id: Set(location_id),
-                meter_reading_id: Set(Some(reading_id)),
-                billing_month: Set(format!("{y:04}-{m:02}")),
-                period_start: Set(previous_read_on),
-                period_end: Set(read_on - Duration::days(1)),
-                usage_m3: Set(usage),
-                water_charge_yen: Set(charges.water.0),
-                sewer_charge_yen: Set(charges.sewer.0),
-                tax_yen: Set(charges.tax.0),
-                amount_yen: Set(charges.amount().0),
-                due_date: Set(due_date),
-                payment_status: Set(status),
-                paid_on: Set(paid_on),
-                payment_method: Set(Some(method)),
-                issued_at: Set(at_nine_tokyo(read_on + Duration::days(4)).min(now)),
-            });
-            for (position, item) in charges.line_items.iter().enumerate() {
-                item_id += 1;
-                city.line_items.push(bill_line_item::ActiveModel {
-                    id: Set(item_id),
-                    bill_id: Set(bill_id),
-                    position: Set(position as i32 + 1),
-                    label: Set(line_labels[item.kind as usize].clone()),
-                    amount_yen: Set(item.amount.0),
-                });
-            }
-        }
-        if member_id.is_some() {
-            let holder = Holder {
-                location_id,
-                name: &location_holder,
-                customer_number: &customer_number,
-                portal_number: portal_number(i).as_str().to_string(),
-                address: &location_address,
-            };
-            add_documents(
-                &mut city,
-                &holder,
-                latest_bill.as_ref(),
-                overdue_bill.as_ref(),
-                i == 0,
-                today,
-                now,
-            );
-            if member_id == Some(1) {
-                if let Some(latest) = &latest_bill {
-                    demo_member.usage.push((
-                        location_address.clone(),
-                        latest.month.clone(),
-                        latest.usage,
-                        previous_usage.unwrap_or(latest.usage),
-                    ));
-                }
-                if let Some(overdue) = overdue_bill {
-                    demo_member
-                        .overdue
-                        .push((location_address.clone(), overdue));
-                }
-            }
+impl People {
+    fn member(&self, id: i64, login: String, name: String, email: String) -> member::ActiveModel {
+        let registered_at = self.registered_at;
+        let terms_version = &self.terms_version;
+        member::ActiveModel {
+            id: Set(id),
+            login_id: Set(Some(login)),
+            // Not a PHC string: these accounts exist to fill the city and
+            // cannot sign in.
+            password_hash: Set(Some("!demo-no-login".into())),
+            display_name: Set(name),
+            email: Set(Some(email)),
+            secret_question_id: Set(None),
+            secret_answer_hash: Set(None),
+            secret_answer_norm_version: Set(1),
+            notify_bill_issued: Set(true),
+            notify_notice_published: Set(false),
+            notify_new_device: Set(false),
+            language: Set("ja".into()),
+            terms_version: Set(terms_version.clone()),
+            status: Set(MemberStatus::Active),
+            registered_at: Set(registered_at),
+            updated_at: Set(registered_at),
+            withdrawn_at: Set(None),
         }
     }
 
-    add_notices(&mut city, &demo_member, today, now);
-    city
+    /// The demo member, who can sign in and answer the secret question.
+    fn demo(&self, demo_hash: String, answer_hash: String) -> member::ActiveModel {
+        let mut demo = self.member(
+            1,
+            super::DEMO_LOGIN_ID.into(),
+            "金沢 太郎".into(),
+            "demo@example.jp".into(),
+        );
+        demo.password_hash = Set(Some(demo_hash));
+        demo.secret_question_id = Set(Some(1));
+        demo.secret_answer_hash = Set(Some(answer_hash));
+        demo.notify_notice_published = Set(true);
+        demo
+    }
+}
+
+/// One location as generated: who holds it, where, and on which meter.
+struct Place {
+    i: usize,
+    location_id: i64,
+    holder: String,
+    address: String,
+    customer_number: String,
+    diameter: i32,
+    business: bool,
+    member_id: Option<i64>,
+    parity: i16,
+}
+
+/// The `i`-th location and, for a third of them, its member.
+fn add_location(
+    city: &mut City,
+    rng: &mut Rng,
+    people: &People,
+    i: usize,
+    now: DateTime<Utc>,
+) -> Place {
+    let location_id = i as i64 + 1;
+    let business = i == 1 || (i > 4 && rng.chance(12));
+    let surname = if i < 2 { "金沢" } else { rng.pick(SURNAMES) };
+    let given = if i < 2 {
+        "太郎"
+    } else {
+        rng.pick(GIVEN_NAMES)
+    };
+    let holder = if business {
+        format!("{surname}{}", rng.pick(SHOPS))
+    } else {
+        format!("{surname} {given}")
+    };
+    let address = format!(
+        "石川県金沢市{}{}丁目{}番{}号",
+        rng.pick(TOWNS),
+        rng.range(1, 5),
+        rng.range(1, 30),
+        rng.range(1, 20)
+    );
+    let diameter = match (i, business) {
+        (1, _) => 25,
+        (_, true) => [25, 40, 50][rng.range(0, 2) as usize],
+        _ => 20,
+    };
+    let member_id = match i {
+        0 | 1 => Some(1),
+        2..=4 => None, // the README's unregistered numbers
+        _ if rng.chance(35) => {
+            let id = city.members.len() as i64 + 1;
+            city.members.push(people.member(
+                id,
+                format!("member{i:05}"),
+                holder.clone(),
+                format!("member{i:05}@example.jp"),
+            ));
+            Some(id)
+        }
+        _ => None,
+    };
+    let parity = (i % 2) as i16;
+    let customer_number = format!("{:010}", 3_100_000_001u64 + i as u64);
+    let registered_at = people.registered_at;
+    city.locations.push(service_location::ActiveModel {
+        id: Set(location_id),
+        customer_number: Set(customer_number.clone()),
+        portal_customer_number: Set(portal_number(i).as_str().to_string()),
+        holder_name: Set(holder.clone()),
+        address: Set(address.clone()),
+        meter_diameter_mm: Set(diameter),
+        use_type: Set(if business {
+            UseType::Business
+        } else {
+            UseType::Household
+        }),
+        reading_month_parity: Set(parity),
+        member_id: Set(member_id),
+        linked_at: Set(member_id.map(|_| registered_at)),
+        created_at: Set(now - Duration::days(3650)),
+        updated_at: Set(now),
+    });
+    Place {
+        i,
+        location_id,
+        holder,
+        address,
+        customer_number,
+        diameter,
+        business,
+        member_id,
+        parity,
+    }
+}
+
+/// Running row ids and the day the city is built on.
+struct Book {
+    today: NaiveDate,
+    now: DateTime<Utc>,
+    line_labels: [String; 6],
+    reading_id: i64,
+    bill_id: i64,
+    item_id: i64,
+}
+
+/// What a location's bills leave for its documents and notices.
+struct History {
+    latest: Option<Slip>,
+    previous_usage: Option<i32>,
+    overdue: Option<Overdue>,
+}
+
+/// Readings and bills: one per reading, two months apart.
+fn add_history(city: &mut City, rng: &mut Rng, book: &mut Book, place: &Place) -> History {
+    let (i, business, parity) = (place.i, place.business, place.parity);
+    let (location_id, diameter) = (place.location_id, place.diameter);
+    let (today, now) = (book.today, book.now);
+    let method = match rng.range(0, 99) {
+        0..=59 => PaymentMethod::AccountTransfer,
+        60..=84 => PaymentMethod::PaymentSlip,
+        _ => PaymentMethod::CreditCard,
+    };
+    let monthly = if business {
+        rng.range(40, 160)
+    } else {
+        rng.range(8, 30)
+    };
+    let overdue_location = i == 1 || i % 97 == 50;
+    let day = reading_day(i);
+    let latest = latest_reading_month(today, parity, day);
+    let mut meter = rng.range(100, 3000) as i32;
+    let mut history = History {
+        latest: None,
+        previous_usage: None,
+        overdue: None,
+    };
+    for k in 0..PERIODS {
+        let index = latest - 2 * (PERIODS - 1 - k);
+        let (y, m) = month_of(index);
+        let usage = if i == 0 {
+            DEMO_HOME_USAGE[k as usize]
+        } else {
+            let season = match m {
+                7..=9 => 120,
+                12 | 1 | 2 => 90,
+                _ => 100,
+            };
+            (2 * monthly * season * rng.range(85, 115) / 10_000) as i32
+        };
+        let read_on = reading_date(index, day);
+        let previous_read_on = reading_date(index - 2, day);
+        book.reading_id += 1;
+        city.readings.push(meter_reading::ActiveModel {
+            id: Set(book.reading_id),
+            service_location_id: Set(location_id),
+            read_on: Set(read_on),
+            previous_reading: Set(meter),
+            current_reading: Set(meter + usage),
+            usage_m3: Set(usage),
+        });
+        meter += usage;
+
+        let charges = tariff::charges(CubicMeters(usage), 2, diameter);
+        let due_date = read_on + Duration::days(DAYS_TO_PAY);
+        let is_latest = k == PERIODS - 1;
+        let bill_of = BillOf {
+            i,
+            k,
+            method,
+            overdue_location,
+            read_on,
+            due_date,
+            today,
+        };
+        let (status, paid_on) = payment(rng, &bill_of);
+        if is_latest {
+            history.latest = Some(Slip {
+                month: format!("{y:04}-{m:02}"),
+                usage,
+                amount: charges.amount().0,
+                read_on,
+                due: due_date,
+                method,
+            });
+        } else {
+            history.previous_usage = Some(usage);
+        }
+        if status == PaymentStatus::Overdue {
+            history.overdue = Some(Overdue {
+                month: format!("{y:04}-{m:02}"),
+                amount: charges.amount().0,
+                due: due_date,
+            });
+        }
+        book.bill_id += 1;
+        city.bills.push(bill::ActiveModel {
+            id: Set(book.bill_id),
+            service_location_id: Set(location_id),
+            meter_reading_id: Set(Some(book.reading_id)),
+            billing_month: Set(format!("{y:04}-{m:02}")),
+            period_start: Set(previous_read_on),
+            period_end: Set(read_on - Duration::days(1)),
+            usage_m3: Set(usage),
+            water_charge_yen: Set(charges.water.0),
+            sewer_charge_yen: Set(charges.sewer.0),
+            tax_yen: Set(charges.tax.0),
+            amount_yen: Set(charges.amount().0),
+            due_date: Set(due_date),
+            payment_status: Set(status),
+            paid_on: Set(paid_on),
+            payment_method: Set(Some(method)),
+            issued_at: Set(at_nine_tokyo(read_on + Duration::days(4)).min(now)),
+        });
+        for (position, item) in charges.line_items.iter().enumerate() {
+            book.item_id += 1;
+            city.line_items.push(bill_line_item::ActiveModel {
+                id: Set(book.item_id),
+                bill_id: Set(book.bill_id),
+                position: Set(position as i32 + 1),
+                label: Set(book.line_labels[item.kind as usize].clone()),
+                amount_yen: Set(item.amount.0),
+            });
+        }
+    }
+    history
+}
+
+/// One period's bill, as its payment is decided.
+#[derive(Clone, Copy)]
+struct BillOf {
+    i: usize,
+    k: i32,
+    method: PaymentMethod,
+    overdue_location: bool,
+    read_on: NaiveDate,
+    due_date: NaiveDate,
+    today: NaiveDate,
+}
+
+/// Whether and when a bill was paid: the latest may still be open, one
+/// period of some locations is overdue, some 納付書 payers pay late.
+fn payment(rng: &mut Rng, bill: &BillOf) -> (PaymentStatus, Option<NaiveDate>) {
+    let BillOf {
+        i,
+        k,
+        method,
+        overdue_location,
+        read_on,
+        due_date,
+        today,
+    } = *bill;
+    let is_latest = k == PERIODS - 1;
+    if overdue_location && k == PERIODS - 2 {
+        (PaymentStatus::Overdue, None)
+    } else if is_latest && due_date >= today {
+        if method == PaymentMethod::PaymentSlip && rng.chance(40) {
+            (
+                PaymentStatus::Paid,
+                Some(today.min(read_on + Duration::days(10))),
+            )
+        } else {
+            (PaymentStatus::Unpaid, None)
+        }
+    } else {
+        let paid = match method {
+            PaymentMethod::PaymentSlip => due_date - Duration::days(rng.range(0, 12)),
+            _ => due_date,
+        };
+        // Some slip payers pay late, but pay (not from the random
+        // stream, so the rest of the city stays as it was).
+        let late = method == PaymentMethod::PaymentSlip && (i * 31 + k as usize).is_multiple_of(7);
+        let paid = if late {
+            due_date + Duration::days(1 + ((i + k as usize) % 14) as i64)
+        } else {
+            paid
+        };
+        (PaymentStatus::Paid, Some(paid.min(today)))
+    }
+}
+
+/// The documents of a member's location, and what the demo member's own
+/// notices will say about it.
+fn add_member_papers(
+    city: &mut City,
+    book: &Book,
+    place: &Place,
+    history: History,
+    demo_member: &mut DemoMember,
+) {
+    let holder = Holder {
+        location_id: place.location_id,
+        name: &place.holder,
+        customer_number: &place.customer_number,
+        portal_number: portal_number(place.i).as_str().to_string(),
+        address: &place.address,
+    };
+    add_documents(
+        city,
+        &holder,
+        history.latest.as_ref(),
+        history.overdue.as_ref(),
+        place.i == 0,
+        book.today,
+        book.now,
+    );
+    if place.member_id != Some(1) {
+        return;
+    }
+    if let Some(latest) = &history.latest {
+        demo_member.usage.push((
+            place.address.clone(),
+            latest.month.clone(),
+            latest.usage,
+            history.previous_usage.unwrap_or(latest.usage),
+        ));
+    }
+    if let Some(overdue) = history.overdue {
+        demo_member.overdue.push((place.address.clone(), overdue));
+    }
 }
 
 /// The latest bill of a location, as its meter-reading slip shows it.
