@@ -523,6 +523,18 @@ impl TestApp {
                 .rev()
                 .find(|m| m.to.contains(to) && m.subject.contains(subject))
             {
+                // Every Japanese mail any test waits for reads as the
+                // bureau writes: no ISO dates, no English, signed once.
+                if mail.subject.starts_with("【") {
+                    assert_reads_as_japanese(&mail.subject);
+                    assert_reads_as_japanese(&mail.body);
+                    assert_eq!(
+                        mail.body.matches("※このメールは送信専用").count(),
+                        1,
+                        "{}",
+                        mail.body
+                    );
+                }
                 return mail;
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
