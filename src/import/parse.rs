@@ -286,6 +286,8 @@ impl Row<'_> {
     }
 }
 
+/// Reads one of the feed's CSV files as text: None when it is absent or
+/// unusable, with the problems added to `errors`.
 fn read_table(
     dir: &Path,
     file: &'static str,
@@ -390,6 +392,34 @@ pub fn read_feed(dir: &Path) -> Result<Feed, Vec<RowError>> {
             message: format!("{} is not a folder", dir.display()),
         }]);
     }
+    let locations = read_locations(dir, &mut errors);
+    let readings = read_readings(dir, &mut errors);
+    let bills = read_bills(dir, &mut errors);
+    let line_items = read_line_items(dir, &mut errors);
+    let payments = read_payments(dir, &mut errors);
+    let notices = read_notices(dir, &mut errors);
+    let documents = read_documents(dir, &mut errors);
+    let feed = Feed {
+        locations,
+        readings,
+        bills,
+        line_items,
+        payments,
+        notices,
+        documents,
+    };
+    check_duplicates(&feed, &mut errors);
+    check_line_item_sums(&feed, &mut errors);
+    if errors.is_empty() {
+        Ok(feed)
+    } else {
+        errors.sort_by(|a, b| (a.file, a.line).cmp(&(b.file, b.line)));
+        Err(errors)
+    }
+}
+
+/// Reads and checks the service locations file.
+fn read_locations(dir: &Path, errors: &mut Vec<RowError>) -> Vec<LocationRow> {
     let t = read_table(
         dir,
         LOCATIONS,
@@ -402,9 +432,9 @@ pub fn read_feed(dir: &Path) -> Result<Feed, Vec<RowError>> {
             "use_type",
             "reading_month_parity",
         ],
-        &mut errors,
+        errors,
     );
-    let locations = rows(t, &mut errors, |r| {
+    rows(t, errors, |r| {
         let customer_number = r.customer_number("customer_number");
         let portal = match PortalCustomerNumber::parse(r.raw("portal_customer_number")) {
             Ok(n) => Some(n.as_str().to_string()),
@@ -435,8 +465,11 @@ pub fn read_feed(dir: &Path) -> Result<Feed, Vec<RowError>> {
             use_type: use_type?,
             reading_month_parity: parity?,
         })
-    });
+    })
+}
 
+/// Reads and checks the meter readings file.
+fn read_readings(dir: &Path, errors: &mut Vec<RowError>) -> Vec<ReadingRow> {
     let t = read_table(
         dir,
         READINGS,
@@ -446,9 +479,9 @@ pub fn read_feed(dir: &Path) -> Result<Feed, Vec<RowError>> {
             "previous_reading",
             "current_reading",
         ],
-        &mut errors,
+        errors,
     );
-    let readings = rows(t, &mut errors, |r| {
+    rows(t, errors, |r| {
         let customer_number = r.customer_number("customer_number");
         let read_on = r.date("read_on");
         let previous = r.number("previous_reading", 0, 99_999_999);
@@ -466,8 +499,11 @@ pub fn read_feed(dir: &Path) -> Result<Feed, Vec<RowError>> {
             previous_reading: previous?,
             current_reading: current?,
         })
-    });
+    })
+}
 
+/// Reads and checks the bills file.
+fn read_bills(dir: &Path, errors: &mut Vec<RowError>) -> Vec<BillRow> {
     let t = read_table(
         dir,
         BILLS,
@@ -485,65 +521,71 @@ pub fn read_feed(dir: &Path) -> Result<Feed, Vec<RowError>> {
             "due_date",
             "payment_method",
         ],
-        &mut errors,
+        errors,
     );
-    let bills = rows(t, &mut errors, |r| {
-        let customer_number = r.customer_number("customer_number");
-        let billing_month = r.month("billing_month");
-        let period_start = r.date("period_start");
-        let period_end = r.date("period_end");
-        let read_on = r.date("read_on");
-        let usage = r.number("usage_m3", 0, 9_999_999);
-        let water = r.number("water_charge_yen", 0i64, 1_000_000_000);
-        let sewer = r.number("sewer_charge_yen", 0i64, 1_000_000_000);
-        let tax = r.number("tax_yen", 0i64, 1_000_000_000);
-        let amount = r.number("amount_yen", 0i64, 2_000_000_000);
-        let due_date = r.date("due_date");
-        let method = r.payment_method("payment_method");
-        if let (Some(w), Some(s), Some(a)) = (water, sewer, amount)
-            && w + s != a
-        {
-            r.fail(
-                "amount_yen",
-                format!("expected water_charge_yen + sewer_charge_yen = {}", w + s),
-            );
-            return None;
-        }
-        if let (Some(t), Some(a)) = (tax, amount)
-            && t > a
-        {
-            r.fail("tax_yen", "larger than amount_yen");
-            return None;
-        }
-        if let (Some(s), Some(e)) = (period_start, period_end)
-            && s > e
-        {
-            r.fail("period_end", "before period_start");
-            return None;
-        }
-        if let (Some(e), Some(d)) = (period_end, due_date)
-            && d < e
-        {
-            r.fail("due_date", "before period_end");
-            return None;
-        }
-        Some(BillRow {
-            line: r.line,
-            customer_number: customer_number?,
-            billing_month: billing_month?,
-            period_start: period_start?,
-            period_end: period_end?,
-            read_on: read_on?,
-            usage_m3: usage?,
-            water_charge_yen: water?,
-            sewer_charge_yen: sewer?,
-            tax_yen: tax?,
-            amount_yen: amount?,
-            due_date: due_date?,
-            payment_method: method?,
-        })
-    });
+    rows(t, errors, parse_bill)
+}
 
+/// Parses one bill row: its fields, and that its sums and dates agree.
+fn parse_bill(r: &mut Row<'_>) -> Option<BillRow> {
+    let customer_number = r.customer_number("customer_number");
+    let billing_month = r.month("billing_month");
+    let period_start = r.date("period_start");
+    let period_end = r.date("period_end");
+    let read_on = r.date("read_on");
+    let usage = r.number("usage_m3", 0, 9_999_999);
+    let water = r.number("water_charge_yen", 0i64, 1_000_000_000);
+    let sewer = r.number("sewer_charge_yen", 0i64, 1_000_000_000);
+    let tax = r.number("tax_yen", 0i64, 1_000_000_000);
+    let amount = r.number("amount_yen", 0i64, 2_000_000_000);
+    let due_date = r.date("due_date");
+    let method = r.payment_method("payment_method");
+    if let (Some(w), Some(s), Some(a)) = (water, sewer, amount)
+        && w + s != a
+    {
+        r.fail(
+            "amount_yen",
+            format!("expected water_charge_yen + sewer_charge_yen = {}", w + s),
+        );
+        return None;
+    }
+    if let (Some(t), Some(a)) = (tax, amount)
+        && t > a
+    {
+        r.fail("tax_yen", "larger than amount_yen");
+        return None;
+    }
+    if let (Some(s), Some(e)) = (period_start, period_end)
+        && s > e
+    {
+        r.fail("period_end", "before period_start");
+        return None;
+    }
+    if let (Some(e), Some(d)) = (period_end, due_date)
+        && d < e
+    {
+        r.fail("due_date", "before period_end");
+        return None;
+    }
+    Some(BillRow {
+        line: r.line,
+        customer_number: customer_number?,
+        billing_month: billing_month?,
+        period_start: period_start?,
+        period_end: period_end?,
+        read_on: read_on?,
+        usage_m3: usage?,
+        water_charge_yen: water?,
+        sewer_charge_yen: sewer?,
+        tax_yen: tax?,
+        amount_yen: amount?,
+        due_date: due_date?,
+        payment_method: method?,
+    })
+}
+
+/// Reads and checks the bill line items file.
+fn read_line_items(dir: &Path, errors: &mut Vec<RowError>) -> Vec<LineItemRow> {
     let t = read_table(
         dir,
         LINE_ITEMS,
@@ -554,9 +596,9 @@ pub fn read_feed(dir: &Path) -> Result<Feed, Vec<RowError>> {
             "label",
             "amount_yen",
         ],
-        &mut errors,
+        errors,
     );
-    let line_items = rows(t, &mut errors, |r| {
+    rows(t, errors, |r| {
         Some(LineItemRow {
             line: r.line,
             customer_number: r.customer_number("customer_number")?,
@@ -565,8 +607,11 @@ pub fn read_feed(dir: &Path) -> Result<Feed, Vec<RowError>> {
             label: r.text("label", 100)?,
             amount_yen: r.number("amount_yen", -1_000_000_000i64, 1_000_000_000)?,
         })
-    });
+    })
+}
 
+/// Reads and checks the payments file.
+fn read_payments(dir: &Path, errors: &mut Vec<RowError>) -> Vec<PaymentRow> {
     let t = read_table(
         dir,
         PAYMENTS,
@@ -576,9 +621,9 @@ pub fn read_feed(dir: &Path) -> Result<Feed, Vec<RowError>> {
             "paid_on",
             "payment_method",
         ],
-        &mut errors,
+        errors,
     );
-    let payments = rows(t, &mut errors, |r| {
+    rows(t, errors, |r| {
         let customer_number = r.customer_number("customer_number");
         let billing_month = r.month("billing_month");
         let paid_on = r.date("paid_on");
@@ -590,8 +635,11 @@ pub fn read_feed(dir: &Path) -> Result<Feed, Vec<RowError>> {
             paid_on: paid_on?,
             payment_method: method?,
         })
-    });
+    })
+}
 
+/// Reads and checks the notices file.
+fn read_notices(dir: &Path, errors: &mut Vec<RowError>) -> Vec<NoticeRow> {
     let t = read_table(
         dir,
         NOTICES,
@@ -602,9 +650,9 @@ pub fn read_feed(dir: &Path) -> Result<Feed, Vec<RowError>> {
             "title",
             "body",
         ],
-        &mut errors,
+        errors,
     );
-    let notices = rows(t, &mut errors, |r| {
+    rows(t, errors, |r| {
         let notice_id = r.text("notice_id", 64);
         let published_at = r.instant("published_at");
         let customer_number = match r.optional("customer_number") {
@@ -621,8 +669,11 @@ pub fn read_feed(dir: &Path) -> Result<Feed, Vec<RowError>> {
             title: title?,
             body: body?,
         })
-    });
+    })
+}
 
+/// Reads and checks the documents file, and the PDFs it names.
+fn read_documents(dir: &Path, errors: &mut Vec<RowError>) -> Vec<DocumentRow> {
     let t = read_table(
         dir,
         DOCUMENTS,
@@ -634,9 +685,9 @@ pub fn read_feed(dir: &Path) -> Result<Feed, Vec<RowError>> {
             "issued_on",
             "file",
         ],
-        &mut errors,
+        errors,
     );
-    let documents = rows(t, &mut errors, |r| {
+    rows(t, errors, |r| {
         let document_id = r.text("document_id", 64);
         let customer_number = r.customer_number("customer_number");
         let kind = match r.raw("kind") {
@@ -680,46 +731,31 @@ pub fn read_feed(dir: &Path) -> Result<Feed, Vec<RowError>> {
             issued_on: issued_on?,
             content: content?,
         })
-    });
+    })
+}
 
-    let feed = Feed {
-        locations,
-        readings,
-        bills,
-        line_items,
-        payments,
-        notices,
-        documents,
-    };
-    check_duplicates(&feed, &mut errors);
-    check_line_item_sums(&feed, &mut errors);
-    if errors.is_empty() {
-        Ok(feed)
-    } else {
-        errors.sort_by(|a, b| (a.file, a.line).cmp(&(b.file, b.line)));
-        Err(errors)
+/// Reports every row whose key an earlier row of the same file has.
+fn dup<K: std::hash::Hash + Eq>(
+    file: &'static str,
+    field: &str,
+    keys: impl Iterator<Item = (u64, K)>,
+    errors: &mut Vec<RowError>,
+) {
+    let mut seen = HashSet::new();
+    for (line, key) in keys {
+        if !seen.insert(key) {
+            errors.push(RowError {
+                file,
+                line,
+                field: field.to_string(),
+                message: "appears twice in the file".into(),
+            });
+        }
     }
 }
 
+/// Reports the rows that repeat another row's key in the same file.
 fn check_duplicates(feed: &Feed, errors: &mut Vec<RowError>) {
-    fn dup<K: std::hash::Hash + Eq>(
-        file: &'static str,
-        field: &str,
-        keys: impl Iterator<Item = (u64, K)>,
-        errors: &mut Vec<RowError>,
-    ) {
-        let mut seen = HashSet::new();
-        for (line, key) in keys {
-            if !seen.insert(key) {
-                errors.push(RowError {
-                    file,
-                    line,
-                    field: field.to_string(),
-                    message: "appears twice in the file".into(),
-                });
-            }
-        }
-    }
     dup(
         LOCATIONS,
         "customer_number",
