@@ -1,5 +1,5 @@
 //! The city that runs the portal, as configuration: organisation, portal
-//! and desk names, terms and privacy versions, offices and FAQ. Bundled:
+//! and desk names, terms and privacy versions, offices, FAQ and the tariff. Bundled:
 //! Kanazawa (`src/city/kanazawa.toml`); `PORTAL_CITY` names another file.
 
 use serde::Deserialize;
@@ -66,6 +66,7 @@ pub struct City {
     pub about: Localized,
     pub offices: Vec<Office>,
     pub faq: Vec<Faq>,
+    pub tariff: crate::billing::tariff::Tariff,
 }
 
 const KANAZAWA: &str = include_str!("city/kanazawa.toml");
@@ -77,6 +78,7 @@ impl City {
         if city.terms.version.trim().is_empty() {
             return Err("terms.version is empty".into());
         }
+        city.tariff.check()?;
         Ok(city)
     }
 

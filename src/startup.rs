@@ -78,7 +78,8 @@ impl Application {
         let metrics = Arc::new(Metrics::default());
         let db = open_database(&config, metrics.clone()).await?;
         if config.demo_data
-            && let Some(summary) = demo::seed_if_empty(&db, config.demo_locations).await?
+            && let Some(summary) =
+                demo::seed_if_empty(&db, config.demo_locations, &config.city).await?
         {
             tracing::info!(?summary, "filled the empty database with the demo city");
         }

@@ -1,59 +1,115 @@
-//! A tiered water and sewerage tariff modelled on Kanazawa's published
-//! figures: a household (13–25 mm meter) pays 1,100 yen a month base water
-//! charge and 990 yen base sewer charge, tax included, and at 20 m³ a month
-//! about 2,497 yen water and 2,651 yen sewer.
+//! A tiered water and sewerage tariff, as data: the city profile
+//! (`[tariff]` in `src/city/kanazawa.toml`) holds the base charges by meter
+//! diameter and the usage tiers, modelled on Kanazawa's published figures:
+//! a household (13–25 mm meter) pays 1,100 yen a month base water charge
+//! and 990 yen base sewer charge, tax included, and at 20 m³ a month about
+//! 2,497 yen water and 2,651 yen sewer.
 //!
 //! Charges are computed per billing period (two months): base charges and
-//! tier widths are multiplied by the months, tax (10 %) is added per service
-//! and rounded down, as Japanese utilities bill it.
+//! tier widths are multiplied by the months, tax is added per service and
+//! rounded down, as Japanese utilities bill it.
+
+use serde::Deserialize;
 
 use crate::domain::{CubicMeters, Yen};
 use crate::i18n::Lang;
 use crate::t;
 
-/// Consumption tax, percent.
-const TAX_PERCENT: i64 = 10;
+/// A base charge a month before tax, for meters up to `up_to_mm` (the last
+/// has no bound).
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct BaseCharge {
+    pub up_to_mm: Option<i32>,
+    pub yen: i64,
+}
 
-/// (upper bound of the tier in m³ a month, yen per m³ before tax); the last
-/// tier has no bound.
-const WATER_TIERS: &[(Option<i32>, i64)] = &[
-    (Some(10), 50),
-    (Some(20), 77),
-    (Some(40), 136),
-    (Some(100), 180),
-    (None, 215),
-];
-const SEWER_TIERS: &[(Option<i32>, i64)] = &[
-    (Some(10), 70),
-    (Some(20), 81),
-    (Some(50), 120),
-    (Some(100), 150),
-    (None, 170),
-];
-/// Sewer base charge a month before tax; it does not depend on the meter.
-const SEWER_BASE: i64 = 900;
+/// A usage tier: yen per m³ before tax, up to `up_to_m3` a month (the
+/// last has no bound).
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Tier {
+    pub up_to_m3: Option<i32>,
+    pub yen_per_m3: i64,
+}
 
-/// Water base charge a month before tax, by meter diameter.
-fn water_base(diameter_mm: i32) -> i64 {
-    match diameter_mm {
-        ..=25 => 1_000,
-        26..=40 => 4_800,
-        41..=50 => 8_000,
-        51..=75 => 18_000,
-        _ => 36_000,
+/// The tariff in force.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Tariff {
+    /// Consumption tax, percent.
+    pub tax_percent: i64,
+    /// Water base charge by meter diameter, smallest first.
+    pub water_base: Vec<BaseCharge>,
+    pub water_tiers: Vec<Tier>,
+    /// Sewer base charge a month before tax; it does not depend on the meter.
+    pub sewer_base_yen: i64,
+    pub sewer_tiers: Vec<Tier>,
+}
+
+impl Tariff {
+    /// Refuses a table a bill could not be computed from: bounds must rise
+    /// and only the last entry may be unbounded.
+    pub fn check(&self) -> Result<(), String> {
+        fn rising(bounds: Vec<Option<i32>>, what: &str) -> Result<(), String> {
+            let last = bounds
+                .len()
+                .checked_sub(1)
+                .ok_or(format!("{what} is empty"))?;
+            for (i, bound) in bounds.iter().enumerate() {
+                match (bound, i == last) {
+                    (None, true) => {}
+                    (None, false) => {
+                        return Err(format!("{what}: only the last entry may be unbounded"));
+                    }
+                    (Some(_), true) => {
+                        return Err(format!("{what}: the last entry must be unbounded"));
+                    }
+                    (Some(b), false) if i > 0 && bounds[i - 1].is_some_and(|p| p >= *b) => {
+                        return Err(format!("{what}: bounds must rise"));
+                    }
+                    (Some(_), false) => {}
+                }
+            }
+            Ok(())
+        }
+        rising(
+            self.water_base.iter().map(|b| b.up_to_mm).collect(),
+            "tariff.water_base",
+        )?;
+        rising(
+            self.water_tiers.iter().map(|t| t.up_to_m3).collect(),
+            "tariff.water_tiers",
+        )?;
+        rising(
+            self.sewer_tiers.iter().map(|t| t.up_to_m3).collect(),
+            "tariff.sewer_tiers",
+        )
+    }
+
+    /// Water base charge a month before tax, by meter diameter.
+    fn water_base(&self, diameter_mm: i32) -> i64 {
+        self.water_base
+            .iter()
+            .find(|b| b.up_to_mm.is_none_or(|up| diameter_mm <= up))
+            .map_or(0, |b| b.yen)
+    }
+
+    fn with_tax(&self, yen: i64) -> i64 {
+        yen * self.tax_percent / 100
     }
 }
 
-fn usage_charge(usage: i32, months: i32, tiers: &[(Option<i32>, i64)]) -> i64 {
+fn usage_charge(usage: i32, months: i32, tiers: &[Tier]) -> i64 {
     let mut charged = 0;
     let mut lower = 0;
-    for (upper, rate) in tiers {
-        let upper = upper.map_or(i32::MAX, |u| u * months);
+    for tier in tiers {
+        let upper = tier.up_to_m3.map_or(i32::MAX, |u| u * months);
         if usage <= lower {
             break;
         }
         let in_tier = usage.min(upper) - lower;
-        charged += i64::from(in_tier) * rate;
+        charged += i64::from(in_tier) * tier.yen_per_m3;
         lower = upper;
     }
     charged
@@ -121,20 +177,23 @@ impl Charges {
 
 /// A household's (13–25 mm meter) base charges for one month, tax
 /// included: (water, sewer).
-pub fn household_base_monthly() -> (Yen, Yen) {
-    let with_tax = |yen: i64| Yen(yen + yen * TAX_PERCENT / 100);
-    (with_tax(water_base(20)), with_tax(SEWER_BASE))
+pub fn household_base_monthly(tariff: &Tariff) -> (Yen, Yen) {
+    let with_tax = |yen: i64| Yen(yen + tariff.with_tax(yen));
+    (
+        with_tax(tariff.water_base(20)),
+        with_tax(tariff.sewer_base_yen),
+    )
 }
 
 /// Charges for `usage` over `months` months on a meter of `diameter_mm`.
-pub fn charges(usage: CubicMeters, months: i32, diameter_mm: i32) -> Charges {
+pub fn charges(tariff: &Tariff, usage: CubicMeters, months: i32, diameter_mm: i32) -> Charges {
     let usage = usage.0.max(0);
-    let water_base = water_base(diameter_mm) * i64::from(months);
-    let water_usage = usage_charge(usage, months, WATER_TIERS);
-    let water_tax = (water_base + water_usage) * TAX_PERCENT / 100;
-    let sewer_base = SEWER_BASE * i64::from(months);
-    let sewer_usage = usage_charge(usage, months, SEWER_TIERS);
-    let sewer_tax = (sewer_base + sewer_usage) * TAX_PERCENT / 100;
+    let water_base = tariff.water_base(diameter_mm) * i64::from(months);
+    let water_usage = usage_charge(usage, months, &tariff.water_tiers);
+    let water_tax = tariff.with_tax(water_base + water_usage);
+    let sewer_base = tariff.sewer_base_yen * i64::from(months);
+    let sewer_usage = usage_charge(usage, months, &tariff.sewer_tiers);
+    let sewer_tax = tariff.with_tax(sewer_base + sewer_usage);
     Charges {
         water: Yen(water_base + water_usage + water_tax),
         sewer: Yen(sewer_base + sewer_usage + sewer_tax),
@@ -172,19 +231,34 @@ pub fn charges(usage: CubicMeters, months: i32, diameter_mm: i32) -> Charges {
 mod tests {
     use super::*;
 
+    fn kanazawa() -> Tariff {
+        crate::city::City::bundled().tariff
+    }
+
+    #[test]
+    fn a_table_with_falling_or_open_middle_bounds_is_refused() {
+        let mut tariff = kanazawa();
+        assert!(tariff.check().is_ok());
+        tariff.water_tiers[1].up_to_m3 = Some(5);
+        assert!(tariff.check().is_err());
+        let mut tariff = kanazawa();
+        tariff.sewer_tiers[0].up_to_m3 = None;
+        assert!(tariff.check().is_err());
+    }
+
     #[test]
     fn a_household_using_20_cubic_meters_a_month_pays_kanazawas_figures() {
-        let month = charges(CubicMeters(20), 1, 20);
+        let month = charges(&kanazawa(), CubicMeters(20), 1, 20);
         assert_eq!(month.water, Yen(2_497));
         assert_eq!(month.sewer, Yen(2_651));
-        let base_only = charges(CubicMeters(0), 1, 13);
+        let base_only = charges(&kanazawa(), CubicMeters(0), 1, 13);
         assert_eq!(base_only.water, Yen(1_100));
         assert_eq!(base_only.sewer, Yen(990));
     }
 
     #[test]
     fn a_two_month_bill_doubles_the_base_and_the_tier_widths() {
-        let bill = charges(CubicMeters(40), 2, 20);
+        let bill = charges(&kanazawa(), CubicMeters(40), 2, 20);
         assert_eq!(bill.water, Yen(4_994));
         assert_eq!(bill.sewer, Yen(5_302));
         assert_eq!(bill.tax, Yen(936));
@@ -196,7 +270,7 @@ mod tests {
     #[test]
     fn heavy_use_climbs_the_tiers() {
         // 60 m³ a month: 10×50 + 10×77 + 20×136 + 20×180 = 7,590 before tax.
-        let month = charges(CubicMeters(60), 1, 20);
+        let month = charges(&kanazawa(), CubicMeters(60), 1, 20);
         assert_eq!(month.water, Yen((1_000 + 7_590) * 110 / 100));
     }
 }

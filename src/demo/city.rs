@@ -215,16 +215,24 @@ fn at_nine_tokyo(date: NaiveDate) -> DateTime<Utc> {
 }
 
 /// Builds the city of `count` locations as of `today` (Asia/Tokyo).
-pub fn build(count: usize, today: NaiveDate, now: DateTime<Utc>, hashes: [String; 3]) -> City {
+/// `profile` is the city profile: its terms version and its tariff.
+pub fn build(
+    count: usize,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+    hashes: [String; 3],
+    profile: &crate::city::City,
+) -> City {
     let [demo_hash, staff_hash, answer_hash] = hashes;
     let mut rng = Rng(0x4B41_4E41_5A41_5741); // "KANAZAWA"
     let mut city = empty_city(count, now, staff_hash);
     let people = People {
         registered_at: now - Duration::days(400),
-        terms_version: crate::city::City::bundled().terms.version,
+        terms_version: profile.terms.version.clone(),
     };
     city.members.push(people.demo(demo_hash, answer_hash));
     let mut book = Book {
+        tariff: profile.tariff.clone(),
         today,
         now,
         // Worded once: the city has millions of bill lines.
@@ -419,6 +427,7 @@ fn add_location(
 
 /// Running row ids and the day the city is built on.
 struct Book {
+    tariff: tariff::Tariff,
     today: NaiveDate,
     now: DateTime<Utc>,
     line_labels: [String; 6],
@@ -484,7 +493,7 @@ fn add_history(city: &mut City, rng: &mut Rng, book: &mut Book, place: &Place) -
         });
         meter += usage;
 
-        let charges = tariff::charges(CubicMeters(usage), 2, diameter);
+        let charges = tariff::charges(&book.tariff, CubicMeters(usage), 2, diameter);
         let due_date = read_on + Duration::days(DAYS_TO_PAY);
         let is_latest = k == PERIODS - 1;
         let bill_of = BillOf {
@@ -623,7 +632,7 @@ fn add_member_papers(
         &holder,
         history.latest.as_ref(),
         history.overdue.as_ref(),
-        place.i == 0,
+        (place.i == 0).then_some(&book.tariff),
         book.today,
         book.now,
     );
@@ -695,7 +704,7 @@ fn add_documents(
     holder: &Holder<'_>,
     latest: Option<&Slip>,
     overdue: Option<&Overdue>,
-    tariff_change: bool,
+    tariff_change: Option<&tariff::Tariff>,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) {
@@ -752,8 +761,8 @@ fn add_documents(
             now,
         ));
     }
-    if tariff_change {
-        let (water, sewer) = tariff::household_base_monthly();
+    if let Some(tariff) = tariff_change {
+        let (water, sewer) = tariff::household_base_monthly(tariff);
         let body = t!(
             lang,
             "doc-tariff-body",
@@ -974,8 +983,8 @@ mod tests {
         let day = NaiveDate::from_ymd_opt(2026, 11, 24).expect("valid");
         let now = crate::clock::now();
         let hashes = || ["a".to_string(), "b".to_string(), "c".to_string()];
-        let a = build(300, day, now, hashes());
-        let b = build(300, day, now, hashes());
+        let a = build(300, day, now, hashes(), &crate::city::City::bundled());
+        let b = build(300, day, now, hashes(), &crate::city::City::bundled());
         assert_eq!(a.summary(), b.summary());
         assert_eq!(a.bills.len(), 300 * PERIODS as usize);
         let mut numbers: Vec<String> = (0..300)
@@ -995,7 +1004,13 @@ mod realism {
     fn city_on(y: i32, m: u32, d: u32) -> City {
         let today = NaiveDate::from_ymd_opt(y, m, d).expect("date");
         let now = at_nine_tokyo(today) + Duration::hours(14); // 23:00 in Tokyo
-        build(400, today, now, ["h".into(), "h".into(), "h".into()])
+        build(
+            400,
+            today,
+            now,
+            ["h".into(), "h".into(), "h".into()],
+            &crate::city::City::bundled(),
+        )
     }
 
     fn value<T: Clone + Into<sea_orm::Value>>(v: &sea_orm::ActiveValue<T>) -> T {

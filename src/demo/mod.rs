@@ -29,7 +29,11 @@ pub struct Summary {
 
 /// Fills an empty database with the demo city; a database that already has
 /// service locations is left alone.
-pub async fn seed_if_empty(db: &DatabaseConnection, locations: u32) -> AppResult<Option<Summary>> {
+pub async fn seed_if_empty(
+    db: &DatabaseConnection,
+    locations: u32,
+    profile: &crate::city::City,
+) -> AppResult<Option<Summary>> {
     if service_location::Entity::find().count(db).await? > 0 {
         return Ok(None);
     }
@@ -44,7 +48,13 @@ pub async fn seed_if_empty(db: &DatabaseConnection, locations: u32) -> AppResult
     .await
     .map_err(AppError::internal)??;
     let today = crate::clock::now().with_timezone(&Tokyo).date_naive();
-    let city = city::build(locations as usize, today, crate::clock::now(), hashes);
+    let city = city::build(
+        locations as usize,
+        today,
+        crate::clock::now(),
+        hashes,
+        profile,
+    );
     let summary = city.summary();
 
     let txn = crate::db::write_txn(db).await?;

@@ -10,6 +10,7 @@ use crate::city::City;
 use crate::graphql::errors::{GqlResult, lang};
 use crate::graphql::{AppContext, scalars};
 use crate::portal::{ServiceHours, last_data_update};
+use crate::t;
 
 /// The opening hours as the login screen shows them.
 #[derive(SimpleObject)]
@@ -62,10 +63,21 @@ pub struct SecretQuestion {
 }
 
 impl From<secret_question::Model> for SecretQuestion {
+    /// The questions the first migration seeds are worded by the catalogue,
+    /// in the request's language; any other is shown as stored.
     fn from(q: secret_question::Model) -> Self {
+        let lang = lang();
+        let text = match q.id {
+            1 => t!(lang, "secret-question-1"),
+            2 => t!(lang, "secret-question-2"),
+            3 => t!(lang, "secret-question-3"),
+            4 => t!(lang, "secret-question-4"),
+            5 => t!(lang, "secret-question-5"),
+            _ => q.text,
+        };
         Self {
             id: q.id.into(),
-            text: q.text,
+            text,
         }
     }
 }

@@ -316,6 +316,16 @@ async fn the_login_screen_links_to_the_citys_desk_faq_and_terms() {
         info["contactDesk"]["hours"].as_str().expect("hours")
     ));
 
+    // The secret questions follow the language too.
+    let questions = "{ secretQuestions { id text } }";
+    let ja = app.op(questions, "", json!({}), None).await;
+    assert_eq!(ja.data()["secretQuestions"][0]["text"], "母親の旧姓は？");
+    let en = app.post(json!({ "query": questions }), english()).await;
+    assert_eq!(
+        en.data()["secretQuestions"][0]["text"],
+        "What is your mother's maiden name?"
+    );
+
     // Another city is a file, not a build.
     let dir = std::env::temp_dir().join(format!("city-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");

@@ -25,3 +25,11 @@ line-sewer-total = Sewerage (tax included)
 ## Display name of a withdrawn member (seen by staff)
 
 withdrawn-member-name = Withdrawn
+
+## Secret questions (the five the first migration seeds)
+
+secret-question-1 = What is your mother's maiden name?
+secret-question-2 = What was the name of your first pet?
+secret-question-3 = Which primary school did you go to?
+secret-question-4 = In which town were you born?
+secret-question-5 = What is your favourite food?

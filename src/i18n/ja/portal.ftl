@@ -25,3 +25,11 @@ line-sewer-total = 下水道使用料（税込）
 ## 退会した会員の表示名（職員が見る）
 
 withdrawn-member-name = 退会済み
+
+## 秘密の質問（最初のマイグレーションが登録する5問）
+
+secret-question-1 = 母親の旧姓は？
+secret-question-2 = 初めて飼ったペットの名前は？
+secret-question-3 = 出身小学校の名前は？
+secret-question-4 = 生まれた町の名前は？
+secret-question-5 = 好きな食べ物は？
