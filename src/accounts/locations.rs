@@ -18,12 +18,8 @@ use crate::error::{AppError, AppResult, Missing};
 pub async fn add(
     db: &DatabaseConnection,
     who: MemberId,
-    raw_number: &str,
+    number: &PortalCustomerNumber,
 ) -> AppResult<Result<service_location::Model, Vec<AccountError>>> {
-    let number = match PortalCustomerNumber::parse(raw_number) {
-        Ok(n) => n,
-        Err(p) => return Ok(Err(vec![AccountError::PortalNumber(p)])),
-    };
     let key = Key::add_location(who.id);
     if let Some(until) = throttle::locked_until(db, &key).await? {
         return Err(AppError::RateLimited { until: Some(until) });

@@ -27,6 +27,22 @@ use crate::mail;
 /// A provisional registration is valid this long.
 pub const LINK_VALID_HOURS: i64 = 24;
 
+/// Step 1's form, parsed: the address, once the terms are agreed to.
+pub fn parse_request(raw_email: &str, agree_to_terms: bool) -> Result<Email, Vec<AccountError>> {
+    let mut errors = vec![];
+    if !agree_to_terms {
+        errors.push(AccountError::TermsNotAgreed);
+    }
+    match Email::parse(raw_email) {
+        Ok(email) if errors.is_empty() => Ok(email),
+        Ok(_) => Err(errors),
+        Err(invalid) => {
+            errors.push(AccountError::Email(invalid));
+            Err(errors)
+        }
+    }
+}
+
 /// Step 1: mails a one-time link to `email` — or, if a member already uses
 /// the address, a mail saying so. The answer is the same either way.
 pub async fn request(
@@ -34,10 +50,9 @@ pub async fn request(
     config: &Config,
     keyring: &throttle::Keyring,
     client: &str,
-    raw_email: &str,
-    agree_to_terms: bool,
+    email: Email,
     lang: Lang,
-) -> AppResult<Result<(), Vec<AccountError>>> {
+) -> AppResult<()> {
     // One client cannot send mail to address after address.
     let address_key = Key::address("registration-mail", client);
     if let Err(until) =
@@ -45,26 +60,12 @@ pub async fn request(
     {
         return Err(AppError::RateLimited { until: Some(until) });
     }
-    let mut errors = vec![];
-    if !agree_to_terms {
-        errors.push(AccountError::TermsNotAgreed);
-    }
-    let email = match Email::parse(raw_email) {
-        Ok(email) => Some(email),
-        Err(invalid) => {
-            errors.push(AccountError::Email(invalid));
-            None
-        }
-    };
-    let Some(email) = email.filter(|_| errors.is_empty()) else {
-        return Ok(Err(errors));
-    };
     let txn = crate::db::write_txn(db).await?;
     // A script cannot flood one address with mails; it is told nothing.
     let key = keyring.registration_mail(email.as_str());
     if throttle::locked_until(&txn, &key).await?.is_some() {
         txn.rollback().await?;
-        return Ok(Ok(()));
+        return Ok(());
     }
     throttle::record_failure(&txn, &key, throttle::REGISTRATION_MAIL).await?;
     let taken = member::Entity::find()
@@ -96,11 +97,11 @@ pub async fn request(
     };
     mail::enqueue(&txn, outgoing, None).await?;
     txn.commit().await?;
-    Ok(Ok(()))
+    Ok(())
 }
 
-/// What step 2 asks for.
-pub struct Completion {
+/// What step 2's form holds, as typed.
+pub struct CompletionForm {
     pub token: String,
     pub login_id: String,
     pub password: String,
@@ -111,6 +112,74 @@ pub struct Completion {
     pub notify_bill_issued: bool,
     pub notify_notice_published: bool,
     pub notify_new_device: bool,
+}
+
+/// Step 2's form, parsed: what [`complete`] takes.
+pub struct Completion {
+    pub token: String,
+    pub login_id: LoginId,
+    pub password: NewPassword,
+    pub number: PortalCustomerNumber,
+    pub display_name: DisplayName,
+    pub secret_question_id: i32,
+    /// Normalised ([`normalise_secret_answer`]), 1 to 50 characters.
+    pub secret_answer: String,
+    pub notify_bill_issued: bool,
+    pub notify_notice_published: bool,
+    pub notify_new_device: bool,
+}
+
+impl CompletionForm {
+    /// Parses every field, telling every mistake at once.
+    pub fn parse(self) -> Result<Completion, Vec<AccountError>> {
+        let mut errors = vec![];
+        let login_id = LoginId::parse(&self.login_id)
+            .map_err(|p| errors.push(AccountError::LoginId(p)))
+            .ok();
+        let number = PortalCustomerNumber::parse(&self.portal_customer_number)
+            .map_err(|p| errors.push(AccountError::PortalNumber(p)))
+            .ok();
+        let personal: Vec<&str> = [
+            login_id.as_ref().map(LoginId::as_str),
+            number.as_ref().map(PortalCustomerNumber::as_str),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let password = NewPassword::parse(&self.password, &personal)
+            .map_err(|p| errors.push(AccountError::Password(p)))
+            .ok();
+        let display_name = DisplayName::parse(&self.display_name)
+            .map_err(|p| errors.push(AccountError::DisplayName(p)))
+            .ok();
+        let question = self.secret_question_id.trim().parse::<i32>().ok();
+        if question.is_none() {
+            errors.push(AccountError::SecretQuestion);
+        }
+        let answer = normalise_secret_answer(&self.secret_answer);
+        if answer.is_empty() || answer.chars().count() > 50 {
+            errors.push(AccountError::SecretAnswer);
+        }
+        match (login_id, number, password, display_name, question) {
+            (Some(login_id), Some(number), Some(password), Some(display_name), Some(question))
+                if errors.is_empty() =>
+            {
+                Ok(Completion {
+                    token: self.token,
+                    login_id,
+                    password,
+                    number,
+                    display_name,
+                    secret_question_id: question,
+                    secret_answer: answer,
+                    notify_bill_issued: self.notify_bill_issued,
+                    notify_notice_published: self.notify_notice_published,
+                    notify_new_device: self.notify_new_device,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
 }
 
 /// A new member, signed in.
@@ -144,46 +213,20 @@ pub async fn complete(
     {
         return Err(AppError::RateLimited { until: Some(until) });
     }
-    let mut errors = vec![];
-    let login_id = LoginId::parse(&input.login_id)
-        .map_err(|p| errors.push(AccountError::LoginId(p)))
-        .ok();
-    let number = PortalCustomerNumber::parse(&input.portal_customer_number)
-        .map_err(|p| errors.push(AccountError::PortalNumber(p)))
-        .ok();
-    let personal: Vec<&str> = [
-        login_id.as_ref().map(LoginId::as_str),
-        number.as_ref().map(PortalCustomerNumber::as_str),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    let password = NewPassword::parse(&input.password, &personal)
-        .map_err(|p| errors.push(AccountError::Password(p)))
-        .ok();
-    let display_name = DisplayName::parse(&input.display_name)
-        .map_err(|p| errors.push(AccountError::DisplayName(p)))
-        .ok();
-    let question = match input.secret_question_id.trim().parse::<i32>() {
-        Ok(id) => secret_question::Entity::find_by_id(id).one(db).await?,
-        Err(_) => None,
-    };
-    if question.is_none() {
-        errors.push(AccountError::SecretQuestion);
-    }
-    let answer = normalise_secret_answer(&input.secret_answer);
-    if answer.is_empty() || answer.chars().count() > 50 {
-        errors.push(AccountError::SecretAnswer);
-    }
-    let (Some(login_id), Some(number), Some(password), Some(display_name), Some(question)) =
-        (login_id, number, password, display_name, question)
+    let Some(question) = secret_question::Entity::find_by_id(input.secret_question_id)
+        .one(db)
+        .await?
     else {
-        return Ok(Err(errors));
+        return Ok(Err(vec![AccountError::SecretQuestion]));
     };
-    if !errors.is_empty() {
-        return Ok(Err(errors));
-    }
-
+    let Completion {
+        login_id,
+        password,
+        number,
+        display_name,
+        secret_answer: answer,
+        ..
+    } = &input;
     let token_hash = hash_token(input.token.trim());
     let Some(pending) = registration::Entity::find()
         .filter(registration::Column::TokenHash.eq(token_hash.clone()))
@@ -202,13 +245,13 @@ pub async fn complete(
         fail_with_token(db, pending.id).await?;
         return Ok(Err(token_invalid()));
     }
-    if let Some(refusal) = unavailable(db, &login_id, &number).await? {
+    if let Some(refusal) = unavailable(db, login_id, number).await? {
         fail_with_token(db, pending.id).await?;
         return Ok(Err(vec![refusal]));
     }
     // The slow hashes run before the transaction, so it stays short.
-    let password_hash = hasher.hash(password.into_string()).await?;
-    let answer_hash = hasher.hash(answer).await?;
+    let password_hash = hasher.hash(password.as_str().to_string()).await?;
+    let answer_hash = hasher.hash(answer.clone()).await?;
 
     let now = crate::clock::now();
     let txn = crate::db::write_txn(db).await?;
@@ -326,4 +369,59 @@ async fn fail_with_token(db: &DatabaseConnection, registration_id: i64) -> AppRe
             .await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> CompletionForm {
+        CompletionForm {
+            token: "t".into(),
+            login_id: "hanako".into(),
+            password: "kenrokuen-garden-2026".into(),
+            portal_customer_number: "200158386223".into(),
+            display_name: "犀川 花子".into(),
+            secret_question_id: "2".into(),
+            secret_answer: "ポチ".into(),
+            notify_bill_issued: true,
+            notify_notice_published: false,
+            notify_new_device: false,
+        }
+    }
+
+    #[test]
+    fn a_form_parses_into_typed_fields() {
+        let Ok(parsed) = form().parse() else {
+            panic!("a valid form is refused");
+        };
+        assert_eq!(parsed.login_id.as_str(), "hanako");
+        assert_eq!(parsed.secret_question_id, 2);
+        assert_eq!(parsed.secret_answer, normalise_secret_answer("ぽち"));
+    }
+
+    #[test]
+    fn every_mistake_of_a_form_is_told_at_once() {
+        let wrong = CompletionForm {
+            login_id: "x".into(),
+            password: "short".into(),
+            portal_customer_number: "200158386224".into(),
+            display_name: String::new(),
+            secret_question_id: "two".into(),
+            secret_answer: " ".into(),
+            ..form()
+        };
+        let errors = wrong.parse().err().expect("refused");
+        assert_eq!(
+            errors,
+            vec![
+                AccountError::LoginId(crate::domain::LoginIdProblem::Length),
+                AccountError::PortalNumber(crate::domain::NumberProblem::CheckDigit),
+                AccountError::Password(crate::domain::PasswordProblem::TooShort),
+                AccountError::DisplayName(crate::domain::NameProblem::Length),
+                AccountError::SecretQuestion,
+                AccountError::SecretAnswer,
+            ]
+        );
+    }
 }

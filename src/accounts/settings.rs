@@ -169,16 +169,12 @@ pub async fn request_email_change(
     hasher: &Hasher,
     who: MemberId,
     current: &str,
-    raw_email: &str,
+    email: &Email,
 ) -> AppResult<Result<member::Model, Vec<AccountError>>> {
     let member = load(db, who).await?;
     if let Err(errors) = check_current_password(db, hasher, &member, current).await? {
         return Ok(Err(errors));
     }
-    let email = match Email::parse(raw_email) {
-        Ok(e) => e,
-        Err(invalid) => return Ok(Err(vec![AccountError::Email(invalid)])),
-    };
     if member.email.as_deref() == Some(email.as_str()) {
         return Ok(Err(vec![AccountError::SameEmail]));
     }

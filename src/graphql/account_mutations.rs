@@ -9,6 +9,7 @@ use super::accounts::{Customer, Language, NotificationSettings, ServiceLocation}
 use crate::accounts::AccountError;
 use crate::accounts::{locations, recovery, registration, settings, withdrawal};
 use crate::auth::session;
+use crate::domain::{Email, PortalCustomerNumber};
 use crate::graphql::AppContext;
 use crate::graphql::auth::Session;
 use crate::graphql::errors::{self, GqlResult, UserError, account_errors};
@@ -218,26 +219,28 @@ impl AccountMutation {
         ctx.config()
             .service_hours
             .ensure_open(crate::clock::now())?;
-        let result = registration::request(
+        let email = match registration::parse_request(&input.email, input.agree_to_terms) {
+            Ok(email) => email,
+            Err(refused) => {
+                return Ok(RequestRegistrationPayload {
+                    accepted: false,
+                    user_errors: account_errors(refused),
+                });
+            }
+        };
+        registration::request(
             ctx.db(),
             ctx.config(),
             ctx.hasher().keyring(),
             &guard::client_address(ctx),
-            &input.email,
-            input.agree_to_terms,
+            email,
             errors::lang(),
         )
         .await?;
         ctx.wake_mail();
-        Ok(match result {
-            Ok(()) => RequestRegistrationPayload {
-                accepted: true,
-                user_errors: vec![],
-            },
-            Err(user_errors) => RequestRegistrationPayload {
-                accepted: false,
-                user_errors: account_errors(user_errors),
-            },
+        Ok(RequestRegistrationPayload {
+            accepted: true,
+            user_errors: vec![],
         })
     }
 
@@ -257,24 +260,34 @@ impl AccountMutation {
                 notice_published: true,
                 new_device: None,
             });
+        let form = registration::CompletionForm {
+            token: input.token,
+            login_id: input.login_id,
+            password: input.password,
+            portal_customer_number: input.portal_customer_number,
+            display_name: input.display_name,
+            secret_question_id: input.secret_question_id.to_string(),
+            secret_answer: input.secret_answer,
+            notify_bill_issued: notify.bill_issued,
+            notify_notice_published: notify.notice_published,
+            notify_new_device: notify.new_device.unwrap_or(false),
+        };
+        let completion = match form.parse() {
+            Ok(completion) => completion,
+            Err(errors) => {
+                return Ok(CompleteRegistrationPayload {
+                    user_errors: account_errors(errors),
+                    ..Default::default()
+                });
+            }
+        };
         let result = registration::complete(
             ctx.db(),
             ctx.config(),
             ctx.hasher(),
             &guard::origin(ctx),
             &guard::client_address(ctx),
-            registration::Completion {
-                token: input.token,
-                login_id: input.login_id,
-                password: input.password,
-                portal_customer_number: input.portal_customer_number,
-                display_name: input.display_name,
-                secret_question_id: input.secret_question_id.to_string(),
-                secret_answer: input.secret_answer,
-                notify_bill_issued: notify.bill_issued,
-                notify_notice_published: notify.notice_published,
-                notify_new_device: notify.new_device.unwrap_or(false),
-            },
+            completion,
         )
         .await?;
         ctx.wake_mail();
@@ -456,15 +469,20 @@ impl AccountMutation {
         input: ChangeEmailInput,
     ) -> GqlResult<CustomerPayload> {
         let who = guard::member(ctx).await?;
-        let result = settings::request_email_change(
-            ctx.db(),
-            ctx.config(),
-            ctx.hasher(),
-            who,
-            &input.current_password,
-            &input.email,
-        )
-        .await?;
+        let result = match Email::parse(&input.email) {
+            Err(invalid) => Err(vec![AccountError::Email(invalid)]),
+            Ok(email) => {
+                settings::request_email_change(
+                    ctx.db(),
+                    ctx.config(),
+                    ctx.hasher(),
+                    who,
+                    &input.current_password,
+                    &email,
+                )
+                .await?
+            }
+        };
         guard::security_log(
             ctx,
             Event::EmailChangeRequested,
@@ -537,18 +555,20 @@ impl AccountMutation {
         input: AddServiceLocationInput,
     ) -> GqlResult<AddServiceLocationPayload> {
         let who = guard::member(ctx).await?;
-        Ok(
-            match locations::add(ctx.db(), who, &input.portal_customer_number).await? {
-                Ok(location) => AddServiceLocationPayload {
-                    service_location: Some(ServiceLocation(location)),
-                    user_errors: vec![],
-                },
-                Err(user_errors) => AddServiceLocationPayload {
-                    service_location: None,
-                    user_errors: account_errors(user_errors),
-                },
+        let result = match PortalCustomerNumber::parse(&input.portal_customer_number) {
+            Err(problem) => Err(vec![AccountError::PortalNumber(problem)]),
+            Ok(number) => locations::add(ctx.db(), who, &number).await?,
+        };
+        Ok(match result {
+            Ok(location) => AddServiceLocationPayload {
+                service_location: Some(ServiceLocation(location)),
+                user_errors: vec![],
             },
-        )
+            Err(user_errors) => AddServiceLocationPayload {
+                service_location: None,
+                user_errors: account_errors(user_errors),
+            },
+        })
     }
 
     /// Removes a service location (not the last one).
