@@ -11,35 +11,29 @@ pub struct Migration;
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         // SQLite alters one column per statement.
-        for column in [
-            string_len("language", 8).default("ja").to_owned(),
-            string_len("terms_version", 32).default("").to_owned(),
+        for (table, column) in [
+            (
+                "members",
+                string_len("language", 8).default("ja").to_owned(),
+            ),
+            (
+                "members",
+                string_len("terms_version", 32).default("").to_owned(),
+            ),
+            (
+                "registrations",
+                string_len("terms_version", 32).default("").to_owned(),
+            ),
+            (
+                "registrations",
+                string_len("language", 8).default("ja").to_owned(),
+            ),
         ] {
             manager
-                .alter_table(
-                    Table::alter()
-                        .table("members")
-                        .add_column(column)
-                        .to_owned(),
-                )
+                .alter_table(Table::alter().table(table).add_column(column).to_owned())
                 .await?;
         }
-        manager
-            .alter_table(
-                Table::alter()
-                    .table("registrations")
-                    .add_column(string_len("terms_version", 32).default(""))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table("registrations")
-                    .add_column(string_len("language", 8).default("ja"))
-                    .to_owned(),
-            )
-            .await
+        Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
