@@ -170,7 +170,7 @@ impl Config {
             ));
         }
         let raw_listen = get("PORTAL_LISTEN", "127.0.0.1:8080");
-        let listen = raw_listen.1.parse().map_err(|_| {
+        let listen: SocketAddr = raw_listen.1.parse().map_err(|_| {
             parse(
                 raw_listen.clone(),
                 "expected HOST:PORT, e.g. 127.0.0.1:8080",
@@ -223,7 +223,8 @@ impl Config {
             cookie_secure: boolean("PORTAL_COOKIE_SECURE", "true")?,
             hash_concurrency: number("PORTAL_HASH_CONCURRENCY", &cpus.to_string(), 1, 256)?
                 as usize,
-            public_url: get("PORTAL_PUBLIC_URL", "http://127.0.0.1:8080")
+            // Mail links lead where the service listens unless told otherwise.
+            public_url: get("PORTAL_PUBLIC_URL", &format!("http://{listen}"))
                 .1
                 .trim_end_matches('/')
                 .to_string(),

@@ -41,8 +41,24 @@ fn main() -> ExitCode {
         };
     }
     if !matches!(command, None | Some("serve" | "staff" | "import")) {
-        eprintln!("{USAGE}");
+        eprintln!("unknown command {:?}\n{USAGE}", command.unwrap_or(""));
         return ExitCode::from(2);
+    }
+    // The tools' own usage, before anything opens the database.
+    if matches!(command, Some("staff" | "import"))
+        && (args.len() < 2 || matches!(args[1].as_str(), "--help" | "-h"))
+    {
+        let usage = if command == Some("staff") {
+            water_portal::support::cli::USAGE
+        } else {
+            "usage: water-portal import DIR"
+        };
+        println!("{usage}");
+        return if args.len() < 2 {
+            ExitCode::from(2)
+        } else {
+            ExitCode::SUCCESS
+        };
     }
     let config = match Config::from_env() {
         Ok(config) => config,
@@ -51,6 +67,12 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // The tools word their mails too (an import's bill mails), in the
+    // city's names.
+    if let Err(err) = water_portal::i18n::install(&config.city.terms()) {
+        eprintln!("{err}");
+        return ExitCode::FAILURE;
+    }
     // The server logs what it does; the tools print their own results.
     let default_level = if matches!(command, Some("staff" | "import")) {
         "warn"
@@ -96,7 +118,9 @@ async fn serve(config: Config) -> ExitCode {
     let app = match Application::build(config).await {
         Ok(app) => app,
         Err(err) => {
+            // Also on stderr itself: the log may be filtered or off.
             tracing::error!(%err, "cannot start");
+            eprintln!("cannot start: {err}");
             return ExitCode::FAILURE;
         }
     };

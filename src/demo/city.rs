@@ -875,6 +875,40 @@ fn add_notices(city: &mut City, member: &DemoMember, today: NaiveDate, now: Date
     let lang = Lang::Ja;
     let day = |d: i64| format::date(lang, today + Duration::days(d));
     let effective = format::date(lang, tariff_effective(today));
+    // Notices of the season the demo is started in: pipes freeze in
+    // winter, counters close over the New Year, the newsletter is the
+    // quarter's.
+    let (month, date) = (today.month(), today.day());
+    let seasonal = if matches!(month, 11 | 12 | 1 | 2 | 3) {
+        (
+            t!(lang, "demo-notice-freeze-title"),
+            t!(lang, "demo-notice-freeze-body"),
+        )
+    } else {
+        (
+            t!(lang, "demo-notice-save-title"),
+            t!(lang, "demo-notice-save-body"),
+        )
+    };
+    let new_year = month == 12 || (month == 11 && date >= 20) || (month == 1 && date <= 3);
+    let counters = if new_year {
+        (
+            t!(lang, "demo-notice-holidays-title"),
+            t!(lang, "demo-notice-holidays-body"),
+        )
+    } else {
+        (
+            t!(lang, "demo-notice-desk-title"),
+            t!(lang, "demo-notice-desk-body"),
+        )
+    };
+    // The newsletter went out 70 days ago: that quarter's issue.
+    let season = match (today - Duration::days(70)).month() {
+        3..=5 => t!(lang, "season-spring"),
+        6..=8 => t!(lang, "season-summer"),
+        9..=11 => t!(lang, "season-autumn"),
+        _ => t!(lang, "season-winter"),
+    };
     // (title, body, days ago, read by the demo member)
     let mut notices: Vec<(String, String, i64, bool, bool)> = vec![
         (
@@ -884,20 +918,8 @@ fn add_notices(city: &mut City, member: &DemoMember, today: NaiveDate, now: Date
             false,
             false,
         ),
-        (
-            t!(lang, "demo-notice-freeze-title"),
-            t!(lang, "demo-notice-freeze-body"),
-            5,
-            false,
-            false,
-        ),
-        (
-            t!(lang, "demo-notice-holidays-title"),
-            t!(lang, "demo-notice-holidays-body"),
-            12,
-            false,
-            false,
-        ),
+        (seasonal.0, seasonal.1, 5, false, false),
+        (counters.0, counters.1, 12, false, false),
         (
             t!(lang, "demo-notice-maintenance-title"),
             t!(lang, "demo-notice-maintenance-body", date = day(10)),
@@ -925,7 +947,7 @@ fn add_notices(city: &mut City, member: &DemoMember, today: NaiveDate, now: Date
             true,
         ),
         (
-            t!(lang, "demo-notice-newsletter-title"),
+            t!(lang, "demo-notice-newsletter-title", season = season),
             t!(lang, "demo-notice-newsletter-body"),
             70,
             false,

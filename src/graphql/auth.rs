@@ -6,10 +6,9 @@ use async_graphql::{Context, InputObject, Object, SimpleObject};
 use crate::auth::service::{self, LoginOutcome};
 use crate::auth::session;
 use crate::graphql::accounts::Customer;
-use crate::graphql::errors::{self, GqlResult, UserError};
+use crate::graphql::errors::{self, GqlResult, Refusal, UserError};
 use crate::graphql::guard;
 use crate::graphql::{AppContext, scalars};
-use crate::i18n::format;
 use crate::t;
 
 /// A session token for the client (web clients also get it as a cookie).
@@ -162,28 +161,13 @@ impl AuthMutation {
                 account: member,
                 session,
             } => signed_in(ctx, member, session),
-            LoginOutcome::Locked { until } => {
-                let lang = errors::lang();
-                LoginPayload {
-                    user_errors: vec![UserError::new(
-                        None,
-                        "ACCOUNT_LOCKED",
-                        t!(
-                            lang,
-                            "user-sign-in-locked",
-                            until = format::date_time(lang, until)
-                        ),
-                    )],
-                    ..Default::default()
-                }
-            }
+            LoginOutcome::Locked { until } => LoginPayload {
+                user_errors: vec![errors::refusal(Refusal::SignInLocked { until })],
+                ..Default::default()
+            },
             LoginOutcome::InvalidCredentials | LoginOutcome::LockedByThisFailure { .. } => {
                 LoginPayload {
-                    user_errors: vec![UserError::new(
-                        None,
-                        "INVALID_CREDENTIALS",
-                        t!(errors::lang(), "user-invalid-credentials"),
-                    )],
+                    user_errors: vec![errors::refusal(Refusal::InvalidCredentials)],
                     ..Default::default()
                 }
             }
@@ -224,11 +208,7 @@ impl AuthMutation {
             _ => {
                 guard::security_log(ctx, Event::Unlock, false, Subject::Unknown, "mailed_link");
                 LoginPayload {
-                    user_errors: vec![UserError::new(
-                        None,
-                        "INVALID_CREDENTIALS",
-                        t!(errors::lang(), "user-unlock-invalid"),
-                    )],
+                    user_errors: vec![errors::refusal(Refusal::UnlockInvalid)],
                     ..Default::default()
                 }
             }

@@ -315,3 +315,41 @@ pub fn account_errors(errors: Vec<AccountError>) -> Vec<UserError> {
     let lang = lang();
     errors.into_iter().map(|e| account_error(e, lang)).collect()
 }
+
+/// Refusals of the API layer's own checks (sign-in outcomes, look-ups by
+/// id), which no domain enum carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    SignInLocked { until: DateTime<Utc> },
+    InvalidCredentials,
+    UnlockInvalid,
+    StaffLocked,
+    MemberNotFound,
+    NoticeNotFound,
+}
+
+/// The `userErrors` entry of a [`Refusal`], in the request's language.
+pub fn refusal(refused: Refusal) -> UserError {
+    let lang = lang();
+    let (field, code, message) = match refused {
+        Refusal::SignInLocked { until } => (
+            None,
+            "ACCOUNT_LOCKED",
+            t!(
+                lang,
+                "user-sign-in-locked",
+                until = format::date_time(lang, until)
+            ),
+        ),
+        Refusal::InvalidCredentials => (
+            None,
+            "INVALID_CREDENTIALS",
+            t!(lang, "user-invalid-credentials"),
+        ),
+        Refusal::UnlockInvalid => (None, "INVALID_CREDENTIALS", t!(lang, "user-unlock-invalid")),
+        Refusal::StaffLocked => (None, "ACCOUNT_LOCKED", t!(lang, "user-staff-locked")),
+        Refusal::MemberNotFound => (Some("id"), "NOT_FOUND", t!(lang, "user-member-not-found")),
+        Refusal::NoticeNotFound => (Some("id"), "NOT_FOUND", t!(lang, "user-notice-not-found")),
+    };
+    UserError::new(field, code, message)
+}

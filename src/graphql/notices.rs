@@ -7,12 +7,11 @@ use entity::notice;
 
 use crate::error::AppError;
 use crate::error::{BadInput, Missing};
-use crate::graphql::errors::{self, GqlResult, UserError};
+use crate::graphql::errors::{self, GqlResult, Refusal, UserError};
 use crate::graphql::guard;
 use crate::graphql::pagination::{decode_cursor, encode_cursor, page_size};
 use crate::graphql::{AppContext, parse_id, scalars::DateTime};
 use crate::notices::service::{self, NoticeCursor};
-use crate::t;
 
 /// A notice as one member sees it.
 pub struct Notice {
@@ -123,11 +122,7 @@ impl NoticeMutation {
     ) -> GqlResult<MarkNoticeReadPayload> {
         let member = guard::member(ctx).await?;
         let not_found = || MarkNoticeReadPayload {
-            user_errors: vec![UserError::new(
-                Some("id"),
-                "NOT_FOUND",
-                t!(errors::lang(), "user-notice-not-found"),
-            )],
+            user_errors: vec![errors::refusal(Refusal::NoticeNotFound)],
             ..Default::default()
         };
         let Ok(id) = parse_id(&id, Missing::Notice) else {

@@ -14,7 +14,7 @@ use crate::billing::service as billing;
 use crate::error::AppError;
 use crate::graphql::auth::Session;
 use crate::graphql::billing::{Bill, UsagePoint, bills_connection};
-use crate::graphql::errors::{self, GqlResult, UserError};
+use crate::graphql::errors::{self, GqlResult, Refusal, UserError};
 use crate::graphql::guard;
 use crate::graphql::pagination::{decode_cursor, encode_cursor, page_size};
 use crate::graphql::{AppContext, parse_id, scalars::DateTime};
@@ -280,11 +280,7 @@ impl SupportMutations {
         let Some(member) = member else {
             return Ok(UnlockMemberPayload {
                 member: None,
-                user_errors: vec![UserError::new(
-                    Some("id"),
-                    "NOT_FOUND",
-                    t!(errors::lang(), "user-member-not-found"),
-                )],
+                user_errors: vec![errors::refusal(Refusal::MemberNotFound)],
             });
         };
         let txn = crate::db::write_txn(ctx.db()).await?;
@@ -388,20 +384,12 @@ impl SupportMutation {
             LoginOutcome::InvalidCredentials | LoginOutcome::LockedByThisFailure { .. } => {
                 StaffLoginPayload {
                     session: None,
-                    user_errors: vec![UserError::new(
-                        None,
-                        "INVALID_CREDENTIALS",
-                        t!(errors::lang(), "user-invalid-credentials"),
-                    )],
+                    user_errors: vec![errors::refusal(Refusal::InvalidCredentials)],
                 }
             }
             LoginOutcome::Locked { .. } => StaffLoginPayload {
                 session: None,
-                user_errors: vec![UserError::new(
-                    None,
-                    "ACCOUNT_LOCKED",
-                    t!(errors::lang(), "user-staff-locked"),
-                )],
+                user_errors: vec![errors::refusal(Refusal::StaffLocked)],
             },
         })
     }

@@ -266,6 +266,39 @@ mod tests {
                 }
             }
         }
+        // Ids handed on as values (the HTTP edge's refusals) are literals
+        // with a catalogue prefix.
+        const PREFIXES: [&str; 14] = [
+            "http-",
+            "error-",
+            "user-",
+            "mail-",
+            "doc-",
+            "demo-",
+            "audit-",
+            "line-",
+            "bad-",
+            "greeting-",
+            "device-",
+            "secret-",
+            "season-",
+            "withdrawn-",
+        ];
+        for prefix in PREFIXES {
+            for (at, _) in code.match_indices(&format!("\"{prefix}")) {
+                let rest = &code[at + 1..];
+                let Some(end) = rest.find('"') else { continue };
+                let literal = &rest[..end];
+                let looks_like_id = literal.len() > prefix.len()
+                    && literal
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    && !matches!(literal, "user-agent" | "demo-password-2024");
+                if looks_like_id && !defined.contains(literal) {
+                    missing.push(literal.to_string());
+                }
+            }
+        }
         assert!(missing.is_empty(), "used but not defined: {missing:?}");
     }
 

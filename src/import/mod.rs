@@ -131,7 +131,7 @@ pub async fn run_cli(db: &DatabaseConnection, dir: &Path) -> Result<String, Stri
         )),
         Ok(_) => Ok(format!("{warnings}{}: no changes", dir.display())),
         Err(ImportError::Rejected(errors)) => Err(format!(
-            "{} not imported; nothing was written:\n{}",
+            "{warnings}{} not imported; nothing was written:\n{}",
             dir.display(),
             errors
                 .iter()

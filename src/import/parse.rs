@@ -54,7 +54,12 @@ pub fn unknown_files(dir: &std::path::Path) -> Vec<String> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
         .filter_map(|e| e.file_name().into_string().ok())
-        .filter(|name| !KNOWN_FILES.contains(&name.as_str()) && !name.starts_with('.'))
+        // PDFs are the documents' content, read through documents.csv.
+        .filter(|name| {
+            !KNOWN_FILES.contains(&name.as_str())
+                && !name.starts_with('.')
+                && !name.to_ascii_lowercase().ends_with(".pdf")
+        })
         .collect();
     unknown.sort();
     unknown

@@ -286,8 +286,8 @@ async fn the_playgrounds_introspection_query_is_within_the_limits() {
 fn run_binary(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_water-portal"))
         .args(args)
-        .envs(env.iter().copied())
         .env("DATABASE_URL", "sqlite::memory:")
+        .envs(env.iter().copied())
         .output()
         .expect("runs")
 }
@@ -302,6 +302,14 @@ fn help_goes_to_stdout_and_mistakes_are_refused() {
     assert!(String::from_utf8_lossy(&extra.stderr).contains("--port=9"));
     let unknown = run_binary(&["frobnicate"], &[]);
     assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("\"frobnicate\""));
+    // A tool's usage comes before anything touches the database.
+    let import = run_binary(
+        &["import", "--help"],
+        &[("DATABASE_URL", "postgres://nobody@127.0.0.1:1/x")],
+    );
+    assert!(import.status.success());
+    assert!(String::from_utf8_lossy(&import.stdout).contains("water-portal import DIR"));
     let bad_log = run_binary(&["staff", "list"], &[("RUST_LOG", "info,[=bad")]);
     assert_eq!(bad_log.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad_log.stderr).contains("RUST_LOG"));

@@ -60,6 +60,8 @@ async fn a_good_feed_lands_and_shows_on_the_member_pages() {
         .await;
     assert!(run.success, "{}", run.stderr);
     assert!(run.stdout.contains("bills +6"), "{}", run.stdout);
+    // The feed's PDFs are read through documents.csv: no warning for them.
+    assert!(!run.stdout.contains("warning"), "{}", run.stdout);
 
     // The member adds the new location with the number on its slip.
     let token = app.login_demo().await;
