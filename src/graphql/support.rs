@@ -48,8 +48,13 @@ impl SupportMember {
     async fn login_id(&self) -> Option<&str> {
         self.0.login_id.as_deref()
     }
-    async fn display_name(&self) -> &str {
-        &self.0.display_name
+    /// The member's name; a withdrawn member's, which was erased, is shown
+    /// as 退会済み in the request's language.
+    async fn display_name(&self) -> String {
+        if self.0.status == entity::types::MemberStatus::Withdrawn {
+            return t!(errors::lang(), "withdrawn-member-name");
+        }
+        self.0.display_name.clone()
     }
     async fn email(&self) -> Option<&str> {
         self.0.email.as_deref()

@@ -225,9 +225,9 @@ async fn registration_refuses_bad_input_and_writes_nothing() {
         0
     );
 
-    // An expired link is refused too.
-    app.sql("UPDATE registrations SET expires_at = created_at")
-        .await;
+    // An expired link is refused too: a day and a minute later.
+    app.clock
+        .advance(chrono::Duration::hours(24) + chrono::Duration::minutes(1));
     let res = complete(&app, completion(&token, "taro", FREE_NUMBER)).await;
     assert_eq!(
         codes(&res.data()["completeRegistration"]),
