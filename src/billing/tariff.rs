@@ -124,17 +124,28 @@ pub enum LineKind {
     SewerBase,
     SewerUsage,
     SewerTax,
+    /// A feed bill without lines: water, tax included.
+    WaterTotal,
+    /// A feed bill without lines: sewerage, tax included.
+    SewerTotal,
 }
 
 impl LineKind {
-    pub const ALL: [LineKind; 6] = [
+    pub const ALL: [LineKind; 8] = [
         Self::WaterBase,
         Self::WaterUsage,
         Self::WaterTax,
         Self::SewerBase,
         Self::SewerUsage,
         Self::SewerTax,
+        Self::WaterTotal,
+        Self::SewerTotal,
     ];
+
+    /// The kind a stored Japanese label names, if it is one of these.
+    pub fn from_japanese(label: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.label(Lang::Ja) == label)
+    }
 
     /// The label printed on the bill (水道料金 基本料金…), from the catalogue.
     pub fn label(self, lang: Lang) -> String {
@@ -145,6 +156,8 @@ impl LineKind {
             Self::SewerBase => t!(lang, "line-sewer-base"),
             Self::SewerUsage => t!(lang, "line-sewer-usage"),
             Self::SewerTax => t!(lang, "line-sewer-tax"),
+            Self::WaterTotal => t!(lang, "line-water-total"),
+            Self::SewerTotal => t!(lang, "line-sewer-total"),
         }
     }
 }

@@ -430,7 +430,7 @@ struct Book {
     tariff: tariff::Tariff,
     today: NaiveDate,
     now: DateTime<Utc>,
-    line_labels: [String; 6],
+    line_labels: [String; 8],
     reading_id: i64,
     bill_id: i64,
     item_id: i64,

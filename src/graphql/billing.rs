@@ -6,13 +6,15 @@ use entity::types::{PaymentMethod as StoredMethod, PaymentStatus as StoredStatus
 use entity::{bill, meter_reading};
 
 use crate::billing::service;
+use crate::billing::tariff::LineKind;
 use crate::error::Missing;
 use crate::error::{AppError, AppResult};
 use crate::graphql::accounts::ServiceLocation;
-use crate::graphql::errors::GqlResult;
+use crate::graphql::errors::{self, GqlResult};
 use crate::graphql::guard;
 use crate::graphql::pagination::{decode_cursor, encode_cursor, page_size};
 use crate::graphql::{AppContext, parse_id, scalars::Date};
+use crate::i18n::Lang;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
 pub enum PaymentStatus {
@@ -117,7 +119,13 @@ impl Bill {
             .unwrap_or_default()
             .into_iter()
             .map(|i| LineItem {
-                label: i.label,
+                // Lines the portal worded itself are stored in Japanese and
+                // shown in the request's language; the billing system's own
+                // labels as they came.
+                label: match (errors::lang(), LineKind::from_japanese(&i.label)) {
+                    (Lang::En, Some(kind)) => kind.label(Lang::En),
+                    _ => i.label,
+                },
                 amount_yen: i.amount_yen,
             })
             .collect())

@@ -13,11 +13,11 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use super::parse::{self, Feed, RowError};
 use super::{Summary, notify};
+use crate::billing::tariff::LineKind;
 use crate::db::insert_chunked;
 use crate::documents::storage::{self, NewDocument, Stored};
 use crate::error::AppResult;
 use crate::i18n::Lang;
-use crate::t;
 
 /// Keys per IN (…) list.
 const CHUNK: usize = crate::db::INSERT_CHUNK;
@@ -706,8 +706,8 @@ fn wanted_line_items(
         }
         None => match by_id.get(&bill_id) {
             Some(b) if !existing_items.contains_key(&bill_id) => Some(vec![
-                (1, t!(Lang::Ja, "line-water-total"), b.water_charge_yen),
-                (2, t!(Lang::Ja, "line-sewer-total"), b.sewer_charge_yen),
+                (1, LineKind::WaterTotal.label(Lang::Ja), b.water_charge_yen),
+                (2, LineKind::SewerTotal.label(Lang::Ja), b.sewer_charge_yen),
             ]),
             _ => None,
         },

@@ -353,3 +353,36 @@ async fn the_login_screen_links_to_the_citys_desk_faq_and_terms() {
     );
     std::fs::remove_dir_all(&dir).expect("clean up");
 }
+
+#[tokio::test]
+async fn bill_lines_the_portal_worded_follow_the_language() {
+    let app = spawn_app().await;
+    let token = app.login_demo().await;
+    let query = json!({ "query": "{ me { serviceLocations { latestBill { lineItems { label amountYen } } } } }" });
+    let mut headers = english();
+    headers.insert(
+        "authorization",
+        HeaderValue::from_str(&format!("Bearer {token}")).expect("header"),
+    );
+    let en = app.post(query.clone(), headers).await;
+    let labels: Vec<String> = en.data()["me"]["serviceLocations"][0]["latestBill"]["lineItems"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .map(|l| l["label"].as_str().expect("label").to_string())
+        .collect();
+    assert_eq!(labels[0], "Water: base charge", "{labels:?}");
+    assert!(labels.iter().all(|l| !has_japanese(l)), "{labels:?}");
+    let ja = app
+        .op(
+            "{ me { serviceLocations { latestBill { lineItems { label } } } } }",
+            "",
+            json!({}),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(
+        ja.data()["me"]["serviceLocations"][0]["latestBill"]["lineItems"][0]["label"],
+        "水道料金 基本料金"
+    );
+}
