@@ -38,6 +38,8 @@ pub struct Desk {
 pub struct Published {
     pub version: String,
     pub url: String,
+    /// The text itself, as the login screen shows it.
+    pub text: Localized,
 }
 
 #[derive(Clone, Debug, Deserialize)]

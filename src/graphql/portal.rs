@@ -129,6 +129,8 @@ pub struct PublishedText {
     /// The version members agree to (利用規約) or read.
     pub version: String,
     pub url: String,
+    /// The text, in the request's language.
+    pub text: String,
 }
 
 /// よくあるご質問.
@@ -195,6 +197,7 @@ impl PortalInfo {
         PublishedText {
             version: self.0.terms.version.clone(),
             url: self.0.terms.url.clone(),
+            text: self.0.terms.text.get(lang()).to_string(),
         }
     }
     /// 個人情報のお取り扱いについて.
@@ -202,6 +205,7 @@ impl PortalInfo {
         PublishedText {
             version: self.0.privacy.version.clone(),
             url: self.0.privacy.url.clone(),
+            text: self.0.privacy.text.get(lang()).to_string(),
         }
     }
 }

@@ -301,12 +301,18 @@ async fn every_flow_mails_in_the_members_language_and_signs_as_the_bureau() {
 #[tokio::test]
 async fn the_login_screen_links_to_the_citys_desk_faq_and_terms() {
     let app = spawn_app().await;
-    let query = "{ portalInfo { organisationName portalName about contactDesk { name phone hours formUrl } offices { name phone } faq { question answer } terms { version url } privacy { version } } }";
+    let query = "{ portalInfo { organisationName portalName about contactDesk { name phone hours formUrl } offices { name phone } faq { question answer } terms { version url text } privacy { version text } } }";
     let ja = app.op(query, "", json!({}), None).await;
     let info = &ja.data()["portalInfo"];
     assert_eq!(info["organisationName"], "金沢市企業局");
     assert_eq!(info["portalName"], "金沢市上下水道ポータルサイト");
     assert_eq!(info["terms"]["version"], "2026-04-01");
+    assert!(
+        info["terms"]["text"]
+            .as_str()
+            .expect("terms")
+            .contains("第1条")
+    );
     assert!(info["faq"].as_array().expect("faq").len() >= 3);
     assert!(info["offices"].as_array().expect("offices").len() >= 2);
     let en = app.post(json!({ "query": query }), english()).await;
