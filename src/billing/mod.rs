@@ -1,5 +1,6 @@
 //! Bills, meter readings and usage: what a member pays and uses, and the
 //! tariff that turns one into the other.
 
+pub mod schedule;
 pub mod service;
 pub mod tariff;

@@ -7,13 +7,16 @@ use async_graphql::{Context, ID, Object, SimpleObject};
 use entity::{member, service_location};
 
 use crate::accounts::service;
+use crate::billing::schedule;
 use crate::billing::service as billing;
+use crate::domain::BillingMonth;
 use crate::error::AppError;
 use crate::graphql::billing::{Bill, UsagePoint, bills_connection};
 use crate::graphql::documents::{Document, documents_connection};
 use crate::graphql::errors::GqlResult;
 use crate::graphql::guard;
 use crate::graphql::portal::SecretQuestion;
+use crate::graphql::scalars::Date;
 use crate::graphql::{AppContext, parse_id};
 use crate::i18n::Lang;
 use crate::portal::{Greeting, greeting};
@@ -140,6 +143,20 @@ impl ServiceLocation {
     async fn address(&self) -> &str {
         &self.0.address
     }
+    /// 次回検針月 (`YYYY-MM`): the next month this meter is read, from its
+    /// odd/even reading group and its latest bill.
+    async fn next_reading_month(&self, ctx: &Context<'_>) -> GqlResult<String> {
+        let latest = ctx.loaders().latest_bills.load_one(self.0.id).await?;
+        let billed = latest.and_then(|b| BillingMonth::parse(&b.billing_month).ok());
+        Ok(schedule::next_reading_month(self.0.reading_month_parity, billed, today()).to_string())
+    }
+    /// 次回振替日: for 口座振替, the day the latest bill is transferred while
+    /// that is still to come; null otherwise (paid, other methods, or the
+    /// next bill not issued yet).
+    async fn next_transfer_date(&self, ctx: &Context<'_>) -> GqlResult<Option<Date>> {
+        let latest = ctx.loaders().latest_bills.load_one(self.0.id).await?;
+        Ok(schedule::next_transfer_date(latest.as_ref(), today()).map(Date))
+    }
     /// The most recent bill, if any.
     async fn latest_bill(&self, ctx: &Context<'_>) -> GqlResult<Option<Bill>> {
         Ok(ctx
@@ -221,4 +238,11 @@ impl From<Language> for Lang {
             Language::En => Self::En,
         }
     }
+}
+
+/// Today in Asia/Tokyo, as the portal's calendar runs.
+fn today() -> chrono::NaiveDate {
+    crate::clock::now()
+        .with_timezone(&chrono_tz::Asia::Tokyo)
+        .date_naive()
 }

@@ -41,6 +41,10 @@ pub const OPERATIONS: &[(&str, &str)] = &[
         include_str!("../../playground/operations/portal-info.graphql"),
     ),
     (
+        "whats-next.graphql",
+        include_str!("../../playground/operations/whats-next.graphql"),
+    ),
+    (
         "mail-links.graphql",
         include_str!("../../playground/operations/mail-links.graphql"),
     ),

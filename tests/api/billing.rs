@@ -225,3 +225,64 @@ async fn another_members_bill_and_location_are_not_found() {
         assert_eq!(res.error_codes(), vec!["NOT_FOUND"], "location {id}");
     }
 }
+
+#[tokio::test]
+async fn each_location_says_when_its_meter_is_read_next_and_when_a_transfer_is_due() {
+    let app = spawn_app().await;
+    let doc = operations("whats-next.graphql");
+    let tokyo = |app: &crate::helpers::TestApp| {
+        app.clock
+            .now()
+            .with_timezone(&chrono_tz::Asia::Tokyo)
+            .date_naive()
+    };
+    for _ in 0..2 {
+        // Signed in afresh: the clock moves past the session's life.
+        let token = app.login_demo().await;
+        let this_month = tokyo(&app).format("%Y-%m").to_string();
+        let res = app.op(&doc, "WhatsNext", json!({}), Some(&token)).await;
+        let locations = res.data()["me"]["serviceLocations"]
+            .as_array()
+            .expect("locations")
+            .clone();
+        assert_eq!(locations.len(), 2);
+        for location in &locations {
+            let id = location["id"].as_str().expect("id");
+            let next = location["nextReadingMonth"].as_str().expect("month");
+            let latest = location["latestBill"]["billingMonth"]
+                .as_str()
+                .expect("billed");
+            // Later than the last bill, not before this month, and in the
+            // location's reading group.
+            assert!(
+                next > latest && next >= this_month.as_str(),
+                "{next} {latest} {this_month}"
+            );
+            let parity = app
+                .scalar(&format!(
+                    "SELECT reading_month_parity FROM service_locations WHERE id = {id}"
+                ))
+                .await;
+            let month: i64 = next[5..].parse().expect("month");
+            assert_eq!(month % 2, parity, "{next}");
+            // A transfer date only for an unpaid 口座振替 bill due from today on.
+            let bill_id = location["latestBill"]["id"].as_str().expect("bill");
+            let open_transfer = app
+                .scalar(&format!(
+                    "SELECT COUNT(*) FROM bills WHERE id = {bill_id} AND payment_method = 'account_transfer' AND payment_status = 'unpaid' AND due_date >= '{}'",
+                    tokyo(&app)
+                ))
+                .await;
+            if open_transfer == 1 {
+                assert_eq!(
+                    location["nextTransferDate"],
+                    location["latestBill"]["dueDate"]
+                );
+            } else {
+                assert!(location["nextTransferDate"].is_null(), "{location}");
+            }
+        }
+        // Two months on, with no new bill, the next reading has moved on too.
+        app.clock.advance(chrono::Duration::days(61));
+    }
+}
