@@ -28,6 +28,8 @@ pub struct Model {
     pub paid_on: Option<Date>,
     pub payment_method: Option<PaymentMethod>,
     pub issued_at: DateTimeUtc,
+    /// When the feed that last wrote its figures or payment was imported.
+    pub as_of: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

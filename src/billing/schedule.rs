@@ -83,6 +83,7 @@ mod tests {
             paid_on: None,
             payment_method: Some(method),
             issued_at: chrono::Utc::now(),
+            as_of: None,
         }
     }
 

@@ -543,6 +543,8 @@ fn add_history(city: &mut City, rng: &mut Rng, book: &mut Book, place: &Place) -
             paid_on: Set(paid_on),
             payment_method: Set(Some(method)),
             issued_at: Set(at_nine_tokyo(read_on + Duration::days(4)).min(now)),
+            // The demo's one "import" is its seeding.
+            as_of: Set(Some(now)),
         });
         for (position, item) in charges.line_items.iter().enumerate() {
             book.item_id += 1;

@@ -13,7 +13,10 @@ use crate::graphql::accounts::ServiceLocation;
 use crate::graphql::errors::{self, GqlResult};
 use crate::graphql::guard;
 use crate::graphql::pagination::{decode_cursor, encode_cursor, page_size};
-use crate::graphql::{AppContext, parse_id, scalars::Date};
+use crate::graphql::{
+    AppContext, parse_id,
+    scalars::{Date, DateTime},
+};
 use crate::i18n::Lang;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
@@ -63,6 +66,11 @@ pub struct Bill(pub bill::Model);
 impl Bill {
     async fn id(&self) -> ID {
         self.0.id.into()
+    }
+    /// When the billing feed this bill's figures and payment come from was
+    /// imported (2026年12月8日時点).
+    async fn as_of(&self) -> DateTime {
+        DateTime(as_of(&self.0))
     }
     /// `YYYY-MM`: the month of the meter reading and the bill.
     async fn billing_month(&self) -> &str {
@@ -174,11 +182,14 @@ pub struct UsagePoint {
     pub period_end: Date,
     pub usage_cubic_meters: i32,
     pub amount_yen: i64,
+    /// When the billing feed these figures come from was imported.
+    pub as_of: DateTime,
 }
 
 impl From<bill::Model> for UsagePoint {
     fn from(b: bill::Model) -> Self {
         Self {
+            as_of: DateTime(as_of(&b)),
             billing_month: b.billing_month,
             period_start: Date(b.period_start),
             period_end: Date(b.period_end),
@@ -186,6 +197,12 @@ impl From<bill::Model> for UsagePoint {
             amount_yen: b.amount_yen,
         }
     }
+}
+
+/// A bill's freshness: the import that last wrote it (older rows: when
+/// the bill was issued).
+fn as_of(bill: &bill::Model) -> chrono::DateTime<chrono::Utc> {
+    bill.as_of.unwrap_or(bill.issued_at)
 }
 
 /// A page of a location's bills, newest first.

@@ -184,6 +184,7 @@ type LineItem = (i32, String, i64);
 pub async fn apply(
     db: &impl ConnectionTrait,
     feed: Feed,
+    now: DateTime<Utc>,
 ) -> AppResult<Result<Summary, Vec<RowError>>> {
     let mut summary = Summary::default();
     let numbers = feed.customer_numbers();
@@ -196,7 +197,6 @@ pub async fn apply(
     }
 
     // Service locations.
-    let now = crate::clock::now();
     let locations =
         write_locations(db, &feed.locations, existing, &numbers, now, &mut summary).await?;
 
@@ -220,7 +220,7 @@ pub async fn apply(
     write_line_items(db, &given, &bills.new_ids, &by_id, &mut summary).await?;
 
     // Payments.
-    apply_payments(db, &feed.payments, &locations, &bills, &mut summary).await?;
+    apply_payments(db, &feed.payments, &locations, &bills, now, &mut summary).await?;
 
     // Bills past their due date and still unpaid become overdue.
     summary.marked_overdue = mark_overdue(db).await?;
@@ -481,7 +481,7 @@ async fn write_bills(
         match bills.get(&(location_id, row.billing_month.clone())) {
             Some(old) if same_bill(old, row, reading.id) => {}
             Some(old) => {
-                update_bill(db, old.id, row, reading.id).await?;
+                update_bill(db, old.id, row, reading.id, now).await?;
                 summary.bills_updated += 1;
             }
             None => new_bills.push(new_bill(row, location_id, reading.id, now)),
@@ -531,8 +531,10 @@ async fn update_bill(
     id: i64,
     row: &parse::BillRow,
     reading_id: i64,
+    now: DateTime<Utc>,
 ) -> AppResult<()> {
     bill::Entity::update_many()
+        .col_expr(bill::Column::AsOf, Expr::value(Some(now)))
         .col_expr(bill::Column::PeriodStart, Expr::value(row.period_start))
         .col_expr(bill::Column::PeriodEnd, Expr::value(row.period_end))
         .col_expr(bill::Column::MeterReadingId, Expr::value(Some(reading_id)))
@@ -577,6 +579,7 @@ fn new_bill(
         paid_on: Set(None),
         payment_method: Set(Some(row.payment_method)),
         issued_at: Set(now),
+        as_of: Set(Some(now)),
         ..Default::default()
     }
 }
@@ -720,6 +723,7 @@ async fn apply_payments(
     payments: &[parse::PaymentRow],
     locations: &Locations,
     bills: &Bills,
+    now: DateTime<Utc>,
     summary: &mut Summary,
 ) -> AppResult<()> {
     for p in payments {
@@ -738,6 +742,7 @@ async fn apply_payments(
                 Expr::value(PaymentStatus::Paid),
             )
             .col_expr(bill::Column::PaidOn, Expr::value(Some(p.paid_on)))
+            .col_expr(bill::Column::AsOf, Expr::value(Some(now)))
             .col_expr(
                 bill::Column::PaymentMethod,
                 Expr::value(Some(p.payment_method)),

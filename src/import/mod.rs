@@ -90,7 +90,9 @@ impl From<sea_orm::DbErr> for ImportError {
 pub async fn import(db: &DatabaseConnection, dir: &Path) -> Result<Summary, ImportError> {
     let feed = parse::read_feed(dir).map_err(ImportError::Rejected)?;
     let txn = crate::db::write_txn(db).await?;
-    let summary = match apply::apply(&txn, feed).await? {
+    // One time for the run: the bills it writes are as of it.
+    let now = crate::clock::now();
+    let summary = match apply::apply(&txn, feed, now).await? {
         Ok(summary) => summary,
         Err(errors) => {
             txn.rollback().await?;
@@ -101,7 +103,7 @@ pub async fn import(db: &DatabaseConnection, dir: &Path) -> Result<Summary, Impo
         data_import::ActiveModel {
             source: Set(dir.display().to_string()),
             summary: Set(summary.to_string()),
-            imported_at: Set(crate::clock::now()),
+            imported_at: Set(now),
             ..Default::default()
         }
         .insert(&txn)

@@ -100,6 +100,34 @@ async fn a_good_feed_lands_and_shows_on_the_member_pages() {
         2,
         "the run is recorded"
     );
+    // Every figure from the feed says when the feed was imported: the new
+    // location's bills as of this import, the demo's as of its seeding,
+    // and the portal's last update is the latest of them.
+    let fresh = app
+        .op(
+            "{ me { serviceLocations { id latestBill { asOf } usageHistory(months: 24) { asOf } } } portalStatus { lastDataUpdateAt } }",
+            "",
+            json!({}),
+            Some(&token),
+        )
+        .await;
+    let fresh = fresh.data();
+    let last = fresh["portalStatus"]["lastDataUpdateAt"]
+        .as_str()
+        .expect("time");
+    for location in fresh["me"]["serviceLocations"].as_array().expect("list") {
+        let as_of = location["latestBill"]["asOf"].as_str().expect("asOf");
+        if location["id"] == json!(id) {
+            assert_eq!(as_of, last, "the imported bill is as of the import");
+        } else {
+            // Seeded before the import (within the same second, often).
+            assert!(as_of <= last, "the demo's bills are older: {as_of} {last}");
+        }
+        for point in location["usageHistory"].as_array().expect("points") {
+            assert!(point["asOf"].as_str().expect("asOf") <= last);
+        }
+    }
+
     // The Dashboard shows the newest five; the feed's notice is dated, the
     // demo's move with the day, so look it up among all of them.
     let all = app
