@@ -260,7 +260,7 @@ async fn each_location_says_when_its_meter_is_read_next_and_when_a_transfer_is_d
             );
             let parity = app
                 .scalar(&format!(
-                    "SELECT reading_month_parity FROM service_locations WHERE id = {id}"
+                    "SELECT CAST(reading_month_parity AS INTEGER) FROM service_locations WHERE id = {id}"
                 ))
                 .await;
             let month: i64 = next[5..].parse().expect("month");
