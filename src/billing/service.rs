@@ -112,6 +112,47 @@ pub async fn usage_history(
         .await?)
 }
 
+/// The same billing period a year earlier: `2026-11` → `2025-11`.
+pub fn same_period_last_year(billing_month: &str) -> Option<String> {
+    month_index(billing_month).map(|i| month_from_index(i - 12))
+}
+
+/// [`usage_history`], each period with the same period a year earlier
+/// when there is one (read in the same statement: twelve months more).
+pub async fn usage_history_with_last_year(
+    db: &impl ConnectionTrait,
+    location_id: i64,
+    months: i32,
+) -> AppResult<Vec<(bill::Model, Option<bill::Model>)>> {
+    if !(1..=MAX_HISTORY_MONTHS).contains(&months) {
+        return Err(AppError::BadRequest(BadInput::HistoryMonths {
+            max: MAX_HISTORY_MONTHS as u32,
+        }));
+    }
+    let wider = usage_history(
+        db,
+        location_id,
+        std::cmp::min(months, MAX_HISTORY_MONTHS - 12) + 12,
+    )
+    .await?;
+    let Some(latest) = wider.last().and_then(|b| month_index(&b.billing_month)) else {
+        return Ok(vec![]);
+    };
+    let by_month: std::collections::HashMap<String, bill::Model> = wider
+        .iter()
+        .map(|b| (b.billing_month.clone(), b.clone()))
+        .collect();
+    Ok(wider
+        .iter()
+        .filter(|b| month_index(&b.billing_month).is_some_and(|i| i > latest - months))
+        .map(|b| {
+            let earlier =
+                same_period_last_year(&b.billing_month).and_then(|m| by_month.get(&m).cloned());
+            (b.clone(), earlier)
+        })
+        .collect())
+}
+
 /// A bill, if it belongs to one of `member_id`'s locations.
 pub async fn bill_of_member(
     db: &impl ConnectionTrait,

@@ -7,6 +7,7 @@ use async_graphql::{Context, ID, Object, SimpleObject};
 use entity::{member, service_location};
 
 use crate::accounts::service;
+use crate::billing::comparison;
 use crate::billing::schedule;
 use crate::billing::service as billing;
 use crate::domain::BillingMonth;
@@ -173,8 +174,25 @@ impl ServiceLocation {
         ctx: &Context<'_>,
         #[graphql(default = 24)] months: i32,
     ) -> GqlResult<Vec<UsagePoint>> {
-        let rows = billing::usage_history(ctx.db(), self.0.id, months).await?;
-        Ok(rows.into_iter().map(UsagePoint::from).collect())
+        let rows = billing::usage_history_with_last_year(ctx.db(), self.0.id, months).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(b, earlier)| UsagePoint::with_last_year(b, earlier))
+            .collect())
+    }
+    /// The usage graph's meaning in one sentence, for members who cannot
+    /// see it: the latest year's usage against the year before, in the
+    /// request's language.
+    async fn usage_summary(&self, ctx: &Context<'_>) -> GqlResult<String> {
+        let rows = billing::usage_history(ctx.db(), self.0.id, 24).await?;
+        let usages: Vec<i32> = rows.iter().map(|b| b.usage_m3).collect();
+        // Kanazawa bills every two months: six periods a year.
+        let periods_a_year = usages.len().div_ceil(2).max(1);
+        Ok(comparison::graph_sentence(
+            crate::graphql::errors::lang(),
+            &usages,
+            periods_a_year,
+        ))
     }
     /// Bills, newest first; `first` is at most 100.
     async fn bills(

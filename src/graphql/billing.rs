@@ -5,6 +5,7 @@ use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use entity::types::{PaymentMethod as StoredMethod, PaymentStatus as StoredStatus};
 use entity::{bill, meter_reading};
 
+use crate::billing::comparison;
 use crate::billing::service;
 use crate::billing::tariff::LineKind;
 use crate::error::Missing;
@@ -66,6 +67,18 @@ pub struct Bill(pub bill::Model);
 impl Bill {
     async fn id(&self) -> ID {
         self.0.id.into()
+    }
+    /// The same billing period a year earlier, when there is one.
+    async fn last_year(&self, ctx: &Context<'_>) -> GqlResult<Option<LastYear>> {
+        let Some(month) = service::same_period_last_year(&self.0.billing_month) else {
+            return Ok(None);
+        };
+        let earlier = ctx
+            .loaders()
+            .bills_by_month
+            .load_one((self.0.service_location_id, month))
+            .await?;
+        Ok(earlier.map(|e| LastYear(comparison::compare(&self.0, &e))))
     }
     /// When the billing feed this bill's figures and payment come from was
     /// imported (2026年12月8日時点).
@@ -184,6 +197,57 @@ pub struct UsagePoint {
     pub amount_yen: i64,
     /// When the billing feed these figures come from was imported.
     pub as_of: DateTime,
+    /// The same period a year earlier, when there is one.
+    pub last_year: Option<LastYear>,
+}
+
+impl UsagePoint {
+    /// A point with the same period a year earlier.
+    pub fn with_last_year(b: bill::Model, earlier: Option<bill::Model>) -> Self {
+        let last_year = earlier.map(|e| LastYear(comparison::compare(&b, &e)));
+        Self {
+            last_year,
+            ..Self::from(b)
+        }
+    }
+}
+
+/// A billing period against the same period a year earlier.
+pub struct LastYear(comparison::YearOnYear);
+
+#[Object]
+impl LastYear {
+    /// `YYYY-MM` of the earlier period.
+    async fn billing_month(&self) -> &str {
+        &self.0.billing_month
+    }
+    async fn usage_cubic_meters(&self) -> i32 {
+        self.0.usage_m3
+    }
+    async fn amount_yen(&self) -> i64 {
+        self.0.amount_yen
+    }
+    /// This period's usage minus last year's (negative: less).
+    async fn usage_difference(&self) -> i32 {
+        self.0.usage_difference
+    }
+    async fn amount_difference_yen(&self) -> i64 {
+        self.0.amount_difference
+    }
+    /// The usage difference in percent of last year's; null when last
+    /// year's was 0.
+    async fn usage_percent(&self) -> Option<i32> {
+        self.0.usage_percent
+    }
+    /// One sentence for the screen (and a screen reader), in the request's
+    /// language: 「前年同期より3m³（8%）少なくなっています。」
+    async fn summary(&self) -> String {
+        comparison::sentence(
+            errors::lang(),
+            self.0.usage_difference.into(),
+            self.0.usage_percent,
+        )
+    }
 }
 
 impl From<bill::Model> for UsagePoint {
@@ -195,6 +259,7 @@ impl From<bill::Model> for UsagePoint {
             period_end: Date(b.period_end),
             usage_cubic_meters: b.usage_m3,
             amount_yen: b.amount_yen,
+            last_year: None,
         }
     }
 }

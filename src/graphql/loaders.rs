@@ -20,6 +20,7 @@ pub struct Loaders {
     pub readings: DataLoader<ReadingLoader>,
     pub line_items: DataLoader<LineItemLoader>,
     pub notice_reads: DataLoader<NoticeReadLoader>,
+    pub bills_by_month: DataLoader<BillByMonthLoader>,
 }
 
 impl Loaders {
@@ -30,6 +31,7 @@ impl Loaders {
             readings: DataLoader::new(ReadingLoader(db.clone()), tokio::spawn),
             line_items: DataLoader::new(LineItemLoader(db.clone()), tokio::spawn),
             notice_reads: DataLoader::new(NoticeReadLoader(db.clone()), tokio::spawn),
+            bills_by_month: DataLoader::new(BillByMonthLoader(db.clone()), tokio::spawn),
         }
     }
 }
@@ -127,6 +129,31 @@ impl Loader<(i64, i64)> for NoticeReadLoader {
             .into_iter()
             .map(|r| ((r.member_id, r.notice_id), r.read_at))
             .filter(|(k, _)| keys.contains(k))
+            .collect())
+    }
+}
+
+/// A location's bill for a billing month (the same period a year earlier),
+/// by (location ID, `YYYY-MM`).
+pub struct BillByMonthLoader(DatabaseConnection);
+
+impl Loader<(i64, String)> for BillByMonthLoader {
+    type Value = bill::Model;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[(i64, String)],
+    ) -> Result<HashMap<(i64, String), Self::Value>, Self::Error> {
+        let rows = bill::Entity::find()
+            .filter(bill::Column::ServiceLocationId.is_in(keys.iter().map(|k| k.0)))
+            .filter(bill::Column::BillingMonth.is_in(keys.iter().map(|k| k.1.clone())))
+            .all(&self.0)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|b| ((b.service_location_id, b.billing_month.clone()), b))
+            .filter(|(key, _)| keys.contains(key))
             .collect())
     }
 }

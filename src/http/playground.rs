@@ -41,6 +41,10 @@ pub const OPERATIONS: &[(&str, &str)] = &[
         include_str!("../../playground/operations/portal-info.graphql"),
     ),
     (
+        "compared.graphql",
+        include_str!("../../playground/operations/compared.graphql"),
+    ),
+    (
         "whats-next.graphql",
         include_str!("../../playground/operations/whats-next.graphql"),
     ),

@@ -286,3 +286,59 @@ async fn each_location_says_when_its_meter_is_read_next_and_when_a_transfer_is_d
         app.clock.advance(chrono::Duration::days(61));
     }
 }
+
+#[tokio::test]
+async fn bills_and_the_graph_are_compared_with_the_same_period_last_year() {
+    let app = spawn_app().await;
+    let token = app.login_demo().await;
+    let query = "{ me { serviceLocations { latestBill { billingMonth usageCubicMeters lastYear { billingMonth usageCubicMeters usageDifference usagePercent amountDifferenceYen summary } } usageHistory(months: 24) { billingMonth usageCubicMeters lastYear { usageCubicMeters usageDifference } } usageSummary } } }";
+    let res = app.op(query, "", json!({}), Some(&token)).await;
+    let home = &res.data()["me"]["serviceLocations"][0];
+    // The demo home (DEMO_HOME_USAGE): 40 m³ now, 42 m³ a year earlier:
+    // 2 m³ less, 2/42 = 4.8 % → 5 %.
+    let bill = &home["latestBill"];
+    let last_year = &bill["lastYear"];
+    let month = bill["billingMonth"].as_str().expect("month");
+    let year: i32 = month[..4].parse().expect("year");
+    assert_eq!(
+        last_year["billingMonth"],
+        format!("{}{}", year - 1, &month[4..])
+    );
+    assert_eq!(last_year["usageCubicMeters"], 42);
+    assert_eq!(last_year["usageDifference"], -2);
+    assert_eq!(last_year["usagePercent"], -5);
+    assert!(last_year["amountDifferenceYen"].as_i64().expect("yen") < 0);
+    assert_eq!(
+        last_year["summary"],
+        "前年同期より2m³（5%）少なくなっています。"
+    );
+
+    // Each point of the graph carries its own; the oldest have none.
+    let points = home["usageHistory"].as_array().expect("points");
+    assert_eq!(points.len(), 12);
+    let with_last_year: Vec<_> = points.iter().filter(|p| !p["lastYear"].is_null()).collect();
+    assert_eq!(
+        with_last_year.len(),
+        7,
+        "the 13 periods reach back 24 months"
+    );
+    let latest = points.last().expect("latest");
+    assert_eq!(latest["lastYear"]["usageCubicMeters"], 42);
+    // The graph in one sentence: 44+40+37+40+43+40 = 244 m³ against
+    // 41+45+40+36+39+42 = 243 m³.
+    assert_eq!(
+        home["usageSummary"],
+        "直近1年のご使用水量は244m³で、前年同期より1m³（0%）多くなっています。"
+    );
+    let mut english = reqwest::header::HeaderMap::new();
+    english.insert("accept-language", "en".parse().expect("header"));
+    english.insert(
+        "authorization",
+        format!("Bearer {token}").parse().expect("header"),
+    );
+    let en = app.post(json!({ "query": query }), english).await;
+    assert_eq!(
+        en.data()["me"]["serviceLocations"][0]["latestBill"]["lastYear"]["summary"],
+        "2 m³ (5%) less than the same period last year."
+    );
+}

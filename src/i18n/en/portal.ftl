@@ -33,3 +33,12 @@ secret-question-2 = What was the name of your first pet?
 secret-question-3 = Which primary school did you go to?
 secret-question-4 = In which town were you born?
 secret-question-5 = What is your favourite food?
+
+## Compared with last year (one sentence, also for screen readers)
+
+compare-more = { $volume } ({ $percent }%) more than the same period last year.
+compare-less = { $volume } ({ $percent }%) less than the same period last year.
+compare-same = The same as the same period last year.
+compare-graph = In the latest year you used { $volume }: { $comparison }
+compare-graph-short = In the period shown you used { $volume } in all.
+compare-more-plain = { $volume } more than the same period last year.

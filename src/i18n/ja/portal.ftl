@@ -33,3 +33,12 @@ secret-question-2 = 初めて飼ったペットの名前は？
 secret-question-3 = 出身小学校の名前は？
 secret-question-4 = 生まれた町の名前は？
 secret-question-5 = 好きな食べ物は？
+
+## 前年同期との比較（画面読み上げにも使う一文）
+
+compare-more = 前年同期より{ $volume }（{ $percent }%）多くなっています。
+compare-less = 前年同期より{ $volume }（{ $percent }%）少なくなっています。
+compare-same = 前年同期と同じです。
+compare-graph = 直近1年のご使用水量は{ $volume }で、{ $comparison }
+compare-graph-short = 表示している期間のご使用水量は合計{ $volume }です。
+compare-more-plain = 前年同期より{ $volume }多くなっています。
