@@ -30,9 +30,15 @@ pub enum Missing {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BadInput {
     Cursor,
-    PageSize { max: u32 },
-    HistoryMonths { max: u32 },
+    PageSize {
+        max: u32,
+    },
+    HistoryMonths {
+        max: u32,
+    },
     PortalNumber,
+    /// Not a `YYYY-MM` billing month.
+    Month,
 }
 
 /// A failure that is not the member's input. `Display` is for the log;

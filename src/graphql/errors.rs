@@ -101,6 +101,7 @@ pub fn message_with_hours(err: &AppError, lang: Lang, hours: ServiceHours) -> St
             BadInput::PageSize { max } => t!(lang, "bad-page-size", max = max),
             BadInput::HistoryMonths { max } => t!(lang, "bad-history-months", max = max),
             BadInput::PortalNumber => t!(lang, "bad-portal-number"),
+            BadInput::Month => t!(lang, "bad-month"),
         },
         AppError::OutsideServiceHours { .. } => match hours {
             ServiceHours::Daily { opens, closes } if closes < opens => t!(

@@ -1,6 +1,7 @@
 //! The HTTP edge: routes, limits and the few endpoints beside GraphQL.
 
 mod documents;
+mod exports;
 mod graphql;
 mod playground;
 pub mod serve;
@@ -45,6 +46,8 @@ pub fn router(state: HttpState) -> Router {
         .route("/playground/assets/{file}", get(playground::asset))
         .route("/playground/operations/{file}", get(playground::operation))
         .route("/documents/{id}", get(documents::download))
+        .route("/exports/usage.csv", get(exports::csv))
+        .route("/exports/usage.json", get(exports::json))
         .route("/healthz", get(healthz))
         .fallback(not_found)
         .layer(axum::middleware::map_response_with_state(

@@ -342,3 +342,86 @@ async fn bills_and_the_graph_are_compared_with_the_same_period_last_year() {
         "2 m³ (5%) less than the same period last year."
     );
 }
+
+#[tokio::test]
+async fn a_member_takes_every_bill_and_reading_away_as_csv_and_json() {
+    let app = spawn_app().await;
+    let token = app.login_demo().await;
+    let get = |path: &str, token: Option<&str>| {
+        let mut request = app.client.get(app.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send()
+    };
+    let res = get("/exports/usage.csv", Some(&token)).await.expect("sent");
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
+    assert!(
+        res.headers()["content-disposition"]
+            .to_str()
+            .expect("ascii")
+            .contains("usage.csv")
+    );
+    let bytes = res.bytes().await.expect("body");
+    // A BOM first, so Japanese Excel reads it as UTF-8.
+    assert!(bytes.starts_with("\u{FEFF}".as_bytes()));
+    let mut reader = csv::Reader::from_reader(&bytes[3..]);
+    let header: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(header[0], "customer_number");
+    assert_eq!(header.len(), 17);
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    // Both of the demo member's locations, every period, and the same
+    // figures as stored.
+    let stored = app
+        .scalar("SELECT COUNT(*) FROM bills WHERE service_location_id IN (SELECT id FROM service_locations WHERE member_id = 1)")
+        .await;
+    assert_eq!(rows.len() as i64, stored);
+    let total: i64 = rows
+        .iter()
+        .map(|r| r[12].parse::<i64>().expect("amount"))
+        .sum();
+    let stored_total = app
+        .scalar("SELECT SUM(amount_yen) FROM bills WHERE service_location_id IN (SELECT id FROM service_locations WHERE member_id = 1)")
+        .await;
+    assert_eq!(total, stored_total);
+    let home = rows
+        .iter()
+        .find(|r| &r[0] == "3100000001" && r[8] == *"40")
+        .expect("the demo home's 40 m³ period");
+    assert!(home[1].starts_with("石川県金沢市"), "{home:?}");
+    // A reading's meters are there too: current − previous = usage.
+    let (previous, current): (i64, i64) =
+        (home[6].parse().expect("n"), home[7].parse().expect("n"));
+    assert_eq!(current - previous, 40);
+
+    // A period, and the same as JSON.
+    let month = rows.last().expect("row")[2].to_string();
+    let json: Value = get(
+        &format!("/exports/usage.json?from={month}&to={month}"),
+        Some(&token),
+    )
+    .await
+    .expect("sent")
+    .json()
+    .await
+    .expect("json");
+    let json_rows = json["rows"].as_array().expect("rows");
+    assert!(!json_rows.is_empty() && json_rows.iter().all(|r| r["billing_month"] == json!(month)));
+    assert_eq!(json["columns"].as_array().expect("columns").len(), 17);
+
+    // Signed out: 401 with a code; a bad month: 400.
+    let anonymous = get("/exports/usage.csv", None).await.expect("sent");
+    assert_eq!(anonymous.status(), 401);
+    let body: Value = anonymous.json().await.expect("json");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+    let bad = get("/exports/usage.csv?from=2026-13", Some(&token))
+        .await
+        .expect("sent");
+    assert_eq!(bad.status(), 400);
+}

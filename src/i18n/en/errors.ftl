@@ -90,3 +90,4 @@ http-one-hashing-field = Only one operation that checks a password may be sent p
 http-introspection-staff = Only staff may read the schema.
 http-too-costly = The query costs { $cost }, over the limit of { $max }. Ask for fewer items.
 http-page-not-found = Page not found.
+bad-month = Give a month as YYYY-MM (e.g. 2026-12).

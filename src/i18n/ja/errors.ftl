@@ -91,3 +91,4 @@ http-one-hashing-field = パスワードを確かめる操作は、1回のリク
 http-introspection-staff = スキーマの参照は職員だけが利用できます。
 http-too-costly = クエリのコスト（{ $cost }）が上限（{ $max }）を超えています。取得する件数を減らしてください。
 http-page-not-found = ページが見つかりません。
+bad-month = 月は YYYY-MM（例: 2026-12）の形で指定してください。
