@@ -387,7 +387,7 @@ async fn a_member_takes_every_bill_and_reading_away_as_csv_and_json() {
         .map(|r| r[12].parse::<i64>().expect("amount"))
         .sum();
     let stored_total = app
-        .scalar("SELECT SUM(amount_yen) FROM bills WHERE service_location_id IN (SELECT id FROM service_locations WHERE member_id = 1)")
+        .scalar("SELECT CAST(SUM(amount_yen) AS INTEGER) FROM bills WHERE service_location_id IN (SELECT id FROM service_locations WHERE member_id = 1)")
         .await;
     assert_eq!(total, stored_total);
     let home = rows
