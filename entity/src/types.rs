@@ -81,4 +81,7 @@ pub enum AuditAction {
     /// Lifted a member's sign-in and recovery locks.
     #[sea_orm(string_value = "unlock_member")]
     UnlockMember,
+    /// Unlinked a service location from a member who cannot be reached.
+    #[sea_orm(string_value = "unlink_location")]
+    UnlinkLocation,
 }

@@ -354,3 +354,21 @@ pub fn refusal(refused: Refusal) -> UserError {
     };
     UserError::new(field, code, message)
 }
+
+/// The `userErrors` entry of a refused unlink.
+pub fn unlink_error(err: crate::support::service::UnlinkError) -> UserError {
+    use crate::support::service::UnlinkError as E;
+    let lang = lang();
+    match err {
+        E::NotLinked => UserError::new(
+            Some("id"),
+            "NOT_FOUND",
+            t!(lang, "user-location-not-linked"),
+        ),
+        E::ReasonMissing => UserError::new(
+            Some("reason"),
+            "REASON_REQUIRED",
+            t!(lang, "user-reason-required"),
+        ),
+    }
+}

@@ -140,6 +140,8 @@ pub enum AuditActionKind {
     ViewMember,
     /// Lifted a member's locks.
     UnlockMember,
+    /// Unlinked a location from a member who cannot be reached.
+    UnlinkLocation,
 }
 
 /// One audit log entry.
@@ -159,6 +161,7 @@ impl AuditEntry {
             AuditAction::ViewServiceLocation => AuditActionKind::ViewServiceLocation,
             AuditAction::ViewMember => AuditActionKind::ViewMember,
             AuditAction::UnlockMember => AuditActionKind::UnlockMember,
+            AuditAction::UnlinkLocation => AuditActionKind::UnlinkLocation,
         }
     }
     async fn member_id(&self) -> Option<ID> {
@@ -176,6 +179,11 @@ impl AuditEntry {
             }
             AuditAction::ViewMember => t!(lang, "audit-view-member"),
             AuditAction::UnlockMember => t!(lang, "audit-unlock-member"),
+            AuditAction::UnlinkLocation => t!(
+                lang,
+                "audit-unlink-location",
+                reason = self.0.detail.as_str()
+            ),
         }
     }
     async fn created_at(&self) -> DateTime {
@@ -276,6 +284,36 @@ pub struct SupportMutations(StaffId);
 
 #[Object]
 impl SupportMutations {
+    /// Unlinks a service location from a member who cannot be reached
+    /// (moved out), with a reason for the audit log. The member is not
+    /// told by mail: the address is what cannot be trusted.
+    async fn unlink_service_location(
+        &self,
+        ctx: &Context<'_>,
+        input: UnlinkServiceLocationInput,
+    ) -> GqlResult<UnlinkServiceLocationPayload> {
+        let refused = |e: service::UnlinkError| UnlinkServiceLocationPayload {
+            service_location: None,
+            user_errors: vec![errors::unlink_error(e)],
+        };
+        let reason = match service::parse_reason(&input.reason) {
+            Ok(reason) => reason,
+            Err(e) => return Ok(refused(e)),
+        };
+        let Ok(location_id) = input.id.parse::<i64>() else {
+            return Ok(refused(service::UnlinkError::NotLinked));
+        };
+        Ok(
+            match service::unlink_location(ctx.db(), self.0.id, location_id, reason).await? {
+                Ok(location) => UnlinkServiceLocationPayload {
+                    service_location: Some(SupportServiceLocation(location)),
+                    user_errors: vec![],
+                },
+                Err(e) => refused(e),
+            },
+        )
+    }
+
     /// Lifts the sign-in and recovery locks of a member.
     async fn unlock_member(&self, ctx: &Context<'_>, id: ID) -> GqlResult<UnlockMemberPayload> {
         let member = match id.parse::<i64>() {
@@ -312,6 +350,20 @@ impl SupportMutations {
             user_errors: vec![],
         })
     }
+}
+
+#[derive(InputObject)]
+pub struct UnlinkServiceLocationInput {
+    pub id: ID,
+    /// Why (for the audit log): 1 to 200 characters.
+    pub reason: String,
+}
+
+#[derive(SimpleObject, Default)]
+pub struct UnlinkServiceLocationPayload {
+    /// The location, now with no member.
+    pub service_location: Option<SupportServiceLocation>,
+    pub user_errors: Vec<UserError>,
 }
 
 #[derive(InputObject)]

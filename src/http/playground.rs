@@ -41,6 +41,10 @@ pub const OPERATIONS: &[(&str, &str)] = &[
         include_str!("../../playground/operations/portal-info.graphql"),
     ),
     (
+        "support-desk.graphql",
+        include_str!("../../playground/operations/support-desk.graphql"),
+    ),
+    (
         "compared.graphql",
         include_str!("../../playground/operations/compared.graphql"),
     ),

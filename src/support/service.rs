@@ -135,3 +135,70 @@ pub async fn audit_page(
         has_next,
     ))
 }
+
+/// Why staff could not unlink a location.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnlinkError {
+    /// No such location, or nobody holds it.
+    NotLinked,
+    /// A reason is needed for the audit log (1 to 200 characters).
+    ReasonMissing,
+}
+
+/// A reason written to the audit log: trimmed, 1 to 200 characters, no
+/// control characters.
+pub fn parse_reason(raw: &str) -> Result<String, UnlinkError> {
+    let reason = raw.trim();
+    let ok = !reason.is_empty()
+        && reason.chars().count() <= 200
+        && !reason.chars().any(char::is_control);
+    ok.then(|| reason.to_string())
+        .ok_or(UnlinkError::ReasonMissing)
+}
+
+/// Unlinks a location from its member (e.g. moved out and unreachable),
+/// with the reason in the audit log, in one transaction. The member keeps
+/// their other locations; their account is not touched.
+pub async fn unlink_location(
+    db: &sea_orm::DatabaseConnection,
+    staff_id: i64,
+    location_id: i64,
+    reason: String,
+) -> AppResult<Result<service_location::Model, UnlinkError>> {
+    let txn = crate::db::write_txn(db).await?;
+    let Some(location) = service_location::Entity::find_by_id(location_id)
+        .one(&txn)
+        .await?
+        .filter(|l| l.member_id.is_some())
+    else {
+        txn.rollback().await?;
+        return Ok(Err(UnlinkError::NotLinked));
+    };
+    service_location::Entity::update_many()
+        .col_expr(
+            service_location::Column::MemberId,
+            sea_orm::sea_query::Expr::value(Option::<i64>::None),
+        )
+        .col_expr(
+            service_location::Column::LinkedAt,
+            sea_orm::sea_query::Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+        )
+        .filter(service_location::Column::Id.eq(location.id))
+        .exec(&txn)
+        .await?;
+    audit(
+        &txn,
+        staff_id,
+        AuditAction::UnlinkLocation,
+        location.member_id,
+        Some(location.id),
+        reason,
+    )
+    .await?;
+    let unlinked = service_location::Entity::find_by_id(location.id)
+        .one(&txn)
+        .await?
+        .unwrap_or(location);
+    txn.commit().await?;
+    Ok(Ok(unlinked))
+}

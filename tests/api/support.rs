@@ -272,3 +272,90 @@ async fn introspection_can_be_kept_for_staff_only() {
         .await;
     assert_eq!(status.data()["portalStatus"]["open"], true);
 }
+
+#[tokio::test]
+async fn staff_unlink_a_location_from_an_unreachable_member_with_a_reason_on_record() {
+    let app = spawn_app().await;
+    let staff = app
+        .staff_login("staff", "staff-password-2024")
+        .await
+        .expect("staff signs in");
+    let unlink = |id: &str, reason: &str| {
+        app.op(
+            "mutation U($id: ID!, $reason: String!) { support { unlinkServiceLocation(input: { id: $id, reason: $reason }) { serviceLocation { id customerNumber } userErrors { field code message } } } }",
+            "U",
+            json!({ "id": id, "reason": reason }),
+            Some(&staff),
+        )
+    };
+    // The demo member's second location (お客さま番号 3100000002).
+    let id = app
+        .scalar("SELECT id FROM service_locations WHERE customer_number = '3100000002'")
+        .await
+        .to_string();
+    let no_reason = unlink(&id, "  ").await;
+    assert_eq!(
+        no_reason.data()["support"]["unlinkServiceLocation"]["userErrors"][0]["code"],
+        "REASON_REQUIRED"
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM service_locations WHERE customer_number = '3100000002' AND member_id = 1").await,
+        1,
+        "nothing changed"
+    );
+
+    let done = unlink(&id, "転居のため（本人と連絡が取れない）").await;
+    let payload = &done.data()["support"]["unlinkServiceLocation"];
+    assert_eq!(payload["serviceLocation"]["customerNumber"], "3100000002");
+    assert!(payload["userErrors"].as_array().expect("list").is_empty());
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM service_locations WHERE customer_number = '3100000002' AND member_id IS NULL AND linked_at IS NULL").await,
+        1
+    );
+    assert_eq!(
+        app.scalar(&format!("SELECT COUNT(*) FROM audit_log WHERE action = 'unlink_location' AND member_id = 1 AND service_location_id = {id}")).await,
+        1
+    );
+    let log = app
+        .op(
+            "{ support { auditLog(first: 1) { edges { node { action detail } } } } }",
+            "",
+            json!({}),
+            Some(&staff),
+        )
+        .await;
+    let entry = &log.data()["support"]["auditLog"]["edges"][0]["node"];
+    assert_eq!(entry["action"], "UNLINK_LOCATION");
+    assert!(
+        entry["detail"]
+            .as_str()
+            .expect("detail")
+            .contains("転居のため")
+    );
+
+    // The member keeps the home; the unlinked location has gone from it.
+    let token = app.login_demo().await;
+    let dash = app.dashboard(&token).await;
+    assert_eq!(
+        dash.data()["me"]["serviceLocations"]
+            .as_array()
+            .expect("list")
+            .len(),
+        1
+    );
+    // Twice is not found; members may not do it at all.
+    let again = unlink(&id, "再実行").await;
+    assert_eq!(
+        again.data()["support"]["unlinkServiceLocation"]["userErrors"][0]["code"],
+        "NOT_FOUND"
+    );
+    let member = app
+        .op(
+            "mutation { support { unlinkServiceLocation(input: { id: \"1\", reason: \"x\" }) { userErrors { code } } } }",
+            "",
+            json!({}),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(member.error_codes(), vec!["FORBIDDEN"]);
+}

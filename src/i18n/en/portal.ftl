@@ -42,3 +42,4 @@ compare-same = The same as the same period last year.
 compare-graph = In the latest year you used { $volume }: { $comparison }
 compare-graph-short = In the period shown you used { $volume } in all.
 compare-more-plain = { $volume } more than the same period last year.
+audit-unlink-location = Unlinked the service location from its member (reason: { $reason }).

@@ -42,3 +42,4 @@ compare-same = 前年同期と同じです。
 compare-graph = 直近1年のご使用水量は{ $volume }で、{ $comparison }
 compare-graph-short = 表示している期間のご使用水量は合計{ $volume }です。
 compare-more-plain = 前年同期より{ $volume }多くなっています。
+audit-unlink-location = 会員から給水場所の登録を解除しました（理由: { $reason }）。
