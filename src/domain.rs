@@ -383,6 +383,19 @@ impl BillingMonth {
     pub fn month(self) -> u32 {
         self.month
     }
+
+    /// Months since year 0, for window arithmetic.
+    pub fn index(self) -> i32 {
+        self.year * 12 + self.month as i32 - 1
+    }
+
+    /// The month `index` months after year 0's January.
+    pub fn from_index(index: i32) -> Self {
+        Self {
+            year: index.div_euclid(12),
+            month: (index.rem_euclid(12) + 1) as u32,
+        }
+    }
 }
 
 impl std::fmt::Display for BillingMonth {

@@ -8,20 +8,6 @@ use entity::types::{PaymentMethod, PaymentStatus};
 
 use crate::domain::BillingMonth;
 
-fn index(month: BillingMonth) -> i32 {
-    month.year() * 12 + month.month() as i32 - 1
-}
-
-fn from_index(index: i32) -> BillingMonth {
-    let text = format!(
-        "{:04}-{:02}",
-        index.div_euclid(12),
-        index.rem_euclid(12) + 1
-    );
-    // Built from a year and a month 1–12: always a valid month.
-    BillingMonth::parse(&text).unwrap_or_else(|_| unreachable!("{text}"))
-}
-
 /// The first month, from `today`'s on, of the location's reading parity
 /// (`1`: odd months, `0`: even) that has no bill yet: the reading may fall
 /// later this month, or it is two months on.
@@ -31,12 +17,12 @@ pub fn next_reading_month(
     today: NaiveDate,
 ) -> BillingMonth {
     let mut month = today.year() * 12 + today.month0() as i32;
-    let billed = latest_billed.map(index);
+    let billed = latest_billed.map(BillingMonth::index);
     loop {
         let odd = (month.rem_euclid(12) + 1) % 2 == 1;
         let parity_ok = odd == (parity == 1);
         if parity_ok && billed.is_none_or(|b| month > b) {
-            return from_index(month);
+            return BillingMonth::from_index(month);
         }
         month += 1;
     }

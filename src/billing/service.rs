@@ -6,6 +6,7 @@ use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
+use crate::domain::BillingMonth;
 use crate::error::BadInput;
 use crate::error::{AppError, AppResult};
 
@@ -14,17 +15,13 @@ pub const MAX_HISTORY_MONTHS: i32 = 120;
 
 /// `YYYY-MM` as a count of months, for window arithmetic.
 fn month_index(billing_month: &str) -> Option<i32> {
-    let (y, m) = billing_month.split_once('-')?;
-    let (y, m): (i32, i32) = (y.parse().ok()?, m.parse().ok()?);
-    (1..=12).contains(&m).then_some(y * 12 + m - 1)
+    BillingMonth::parse(billing_month)
+        .ok()
+        .map(BillingMonth::index)
 }
 
 fn month_from_index(index: i32) -> String {
-    format!(
-        "{:04}-{:02}",
-        index.div_euclid(12),
-        index.rem_euclid(12) + 1
-    )
+    BillingMonth::from_index(index).to_string()
 }
 
 /// The latest bill of each of `location_ids` (two queries, whatever the

@@ -7,16 +7,12 @@ use std::collections::HashMap;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-
-use crate::portal::ServiceHours;
+use axum::response::Response;
 
 use super::HttpState;
+use super::graphql::app_error as error;
 use super::graphql::{refuse, request_lang};
-use crate::auth::session::{self, Principal};
 use crate::documents::service;
-use crate::error::AppError;
-use crate::graphql::errors::message_with_hours;
 use crate::i18n::Lang;
 
 fn not_found(lang: Lang) -> Response {
@@ -26,15 +22,6 @@ fn not_found(lang: Lang) -> Response {
         "NOT_FOUND",
         "error-not-found-document",
     )
-}
-
-/// A JSON error like the API's, with the catalogue's message.
-fn error(lang: Lang, status: StatusCode, err: &AppError, hours: ServiceHours) -> Response {
-    let body = serde_json::json!({ "errors": [{
-        "message": message_with_hours(err, lang, hours),
-        "extensions": { "code": err.code() },
-    }] });
-    (status, axum::Json(body)).into_response()
 }
 
 /// RFC 5987 `attr-char`s stay, everything else is percent-encoded.
@@ -74,13 +61,9 @@ pub async fn download(
         (Some(member), Some(expires), Some(signature)) => {
             service::verify_link(&app.secrets, id, member, expires, signature, now)
         }
-        _ => match session::token_from_headers(&headers, &app.config) {
-            Some(token) => match session::resolve(&app.db, &app.config, &token).await {
-                Ok(Some(Principal::Member { member_id, .. })) => Some(member_id),
-                Ok(_) => None,
-                Err(err) => return error(lang, StatusCode::INTERNAL_SERVER_ERROR, &err, hours),
-            },
-            None => None,
+        _ => match super::graphql::session_member(app, &headers).await {
+            Ok(member) => member,
+            Err(err) => return error(lang, StatusCode::INTERNAL_SERVER_ERROR, &err, hours),
         },
     };
     let Some(member_id) = member_id else {

@@ -7,25 +7,14 @@ use std::collections::HashMap;
 use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 use super::HttpState;
+use super::graphql::app_error as error;
 use super::graphql::request_lang;
-use crate::auth::session::{self, Principal};
 use crate::billing::export;
 use crate::domain::BillingMonth;
 use crate::error::{AppError, BadInput};
-use crate::graphql::errors::message_with_hours;
-use crate::i18n::Lang;
-use crate::portal::ServiceHours;
-
-fn error(lang: Lang, status: StatusCode, err: &AppError, hours: ServiceHours) -> Response {
-    let body = serde_json::json!({ "errors": [{
-        "message": message_with_hours(err, lang, hours),
-        "extensions": { "code": err.code() },
-    }] });
-    (status, axum::Json(body)).into_response()
-}
 
 /// The format asked for, by path.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -62,13 +51,9 @@ async fn usage(
     if let Err(closed) = hours.ensure_open(crate::clock::now()) {
         return error(lang, StatusCode::SERVICE_UNAVAILABLE, &closed, hours);
     }
-    let member_id = match session::token_from_headers(&headers, &app.config) {
-        Some(token) => match session::resolve(&app.db, &app.config, &token).await {
-            Ok(Some(Principal::Member { member_id, .. })) => Some(member_id),
-            Ok(_) => None,
-            Err(err) => return error(lang, StatusCode::INTERNAL_SERVER_ERROR, &err, hours),
-        },
-        None => None,
+    let member_id = match super::graphql::session_member(app, &headers).await {
+        Ok(member) => member,
+        Err(err) => return error(lang, StatusCode::INTERNAL_SERVER_ERROR, &err, hours),
     };
     let Some(member_id) = member_id else {
         return error(

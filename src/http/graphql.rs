@@ -24,6 +24,7 @@ use super::HttpState;
 use crate::auth::session::{self, Principal, token_from_headers};
 use crate::auth::{ClientAddress, RequestAuth};
 use crate::config::DocumentPolicy;
+use crate::error::AppError;
 use crate::graphql::contract::{Prepared, RequestErrors, complete, cost};
 use crate::graphql::loaders::Loaders;
 use crate::i18n::Lang;
@@ -112,6 +113,38 @@ pub fn refuse(lang: Lang, status: StatusCode, code: &str, message_id: &str) -> R
     let mut response = (status, axum::Json(body)).into_response();
     no_store(&mut response);
     response
+}
+
+/// An [`AppError`] as the API words it, for the plain-HTTP endpoints
+/// (downloads, exports).
+pub fn app_error(
+    lang: Lang,
+    status: StatusCode,
+    err: &AppError,
+    hours: crate::portal::ServiceHours,
+) -> Response {
+    let message = crate::graphql::errors::message_with_hours(err, lang, hours);
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": err.code() } }] });
+    let mut response = (status, axum::Json(body)).into_response();
+    no_store(&mut response);
+    response
+}
+
+/// The signed-in member a plain-HTTP request's session (cookie or bearer)
+/// belongs to, if any.
+pub async fn session_member(
+    app: &crate::graphql::AppState,
+    headers: &HeaderMap,
+) -> Result<Option<i64>, AppError> {
+    let Some(token) = crate::auth::session::token_from_headers(headers, &app.config) else {
+        return Ok(None);
+    };
+    Ok(
+        match crate::auth::session::resolve(&app.db, &app.config, &token).await? {
+            Some(crate::auth::Principal::Member { member_id, .. }) => Some(member_id),
+            _ => None,
+        },
+    )
 }
 
 fn no_store(response: &mut Response) {
