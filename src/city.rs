@@ -68,7 +68,8 @@ pub struct City {
     pub about: Localized,
     pub offices: Vec<Office>,
     pub faq: Vec<Faq>,
-    pub tariff: crate::billing::tariff::Tariff,
+    /// Every revision of the tariff, oldest first.
+    pub tariff: crate::billing::tariff::TariffBook,
 }
 
 const KANAZAWA: &str = include_str!("city/kanazawa.toml");

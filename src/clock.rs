@@ -49,6 +49,11 @@ pub fn now() -> DateTime<Utc> {
     CURRENT.try_with(Clock::now).unwrap_or_else(|_| Utc::now())
 }
 
+/// Today in Asia/Tokyo, the portal's calendar.
+pub fn today() -> chrono::NaiveDate {
+    now().with_timezone(&chrono_tz::Asia::Tokyo).date_naive()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -344,6 +344,13 @@ impl std::ops::Add for Yen {
     }
 }
 
+impl std::ops::Sub for Yen {
+    type Output = Yen;
+    fn sub(self, other: Yen) -> Yen {
+        Yen(self.0 - other.0)
+    }
+}
+
 impl std::iter::Sum for Yen {
     fn sum<I: Iterator<Item = Yen>>(iter: I) -> Yen {
         Yen(iter.map(|y| y.0).sum())

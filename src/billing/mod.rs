@@ -2,6 +2,7 @@
 //! tariff that turns one into the other.
 
 pub mod comparison;
+pub mod explain;
 pub mod export;
 pub mod schedule;
 pub mod service;

@@ -1,14 +1,18 @@
-//! A tiered water and sewerage tariff, as data: the city profile
-//! (`[tariff]` in `src/city/kanazawa.toml`) holds the base charges by meter
-//! diameter and the usage tiers, modelled on Kanazawa's published figures:
-//! a household (13–25 mm meter) pays 1,100 yen a month base water charge
-//! and 990 yen base sewer charge, tax included, and at 20 m³ a month about
-//! 2,497 yen water and 2,651 yen sewer.
+//! The water and sewerage tariff, as data with effective dates: the city
+//! profile (`[[tariff]]` in `src/city/kanazawa.toml`) lists each revision
+//! with the date from which it applies (to meters read on or after it), the
+//! base charges by meter diameter and the usage tiers, modelled on
+//! Kanazawa's published figures: a household (13–25 mm meter) pays 1,100
+//! yen a month base water charge and 990 yen base sewer charge, tax
+//! included, and at 20 m³ a month about 2,497 yen water and 2,651 yen sewer.
 //!
 //! Charges are computed per billing period (two months): base charges and
 //! tier widths are multiplied by the months, tax is added per service and
-//! rounded down, as Japanese utilities bill it.
+//! rounded down, as Japanese utilities bill it. A use type (業務用) may have
+//! tier tables of its own; without them it pays the common tables.
 
+use chrono::NaiveDate;
+use entity::types::UseType;
 use serde::Deserialize;
 
 use crate::domain::{CubicMeters, Yen};
@@ -33,10 +37,20 @@ pub struct Tier {
     pub yen_per_m3: i64,
 }
 
-/// The tariff in force.
+/// Tier tables of one use type, where they differ from the common ones.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct UseTables {
+    pub water_tiers: Option<Vec<Tier>>,
+    pub sewer_tiers: Option<Vec<Tier>>,
+}
+
+/// One revision of the tariff.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Tariff {
+    /// Applies to meters read on or after this day.
+    pub from: NaiveDate,
     /// Consumption tax, percent.
     pub tax_percent: i64,
     /// Water base charge by meter diameter, smallest first.
@@ -45,6 +59,49 @@ pub struct Tariff {
     /// Sewer base charge a month before tax; it does not depend on the meter.
     pub sewer_base_yen: i64,
     pub sewer_tiers: Vec<Tier>,
+    /// 業務用's own tiers, if it has any.
+    #[serde(default)]
+    pub business: UseTables,
+}
+
+/// Every revision, oldest first.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct TariffBook(Vec<Tariff>);
+
+impl TariffBook {
+    /// Refuses a book a bill could not be computed from.
+    pub fn check(&self) -> Result<(), String> {
+        if self.0.is_empty() {
+            return Err("tariff: at least one revision is needed".into());
+        }
+        for (i, tariff) in self.0.iter().enumerate() {
+            if i > 0 && self.0[i - 1].from >= tariff.from {
+                return Err(format!(
+                    "tariff {}: revisions must be listed oldest first",
+                    tariff.from
+                ));
+            }
+            tariff
+                .check()
+                .map_err(|e| format!("tariff {}: {e}", tariff.from))?;
+        }
+        Ok(())
+    }
+
+    /// The revision in force for a meter read on `read_on`, if any was.
+    pub fn in_force(&self, read_on: NaiveDate) -> Option<&Tariff> {
+        self.0.iter().rev().find(|t| t.from <= read_on)
+    }
+
+    /// The first revision that applies after `today`, if one is announced.
+    pub fn next_after(&self, today: NaiveDate) -> Option<&Tariff> {
+        self.0.iter().find(|t| t.from > today)
+    }
+
+    pub fn revisions(&self) -> &[Tariff] {
+        &self.0
+    }
 }
 
 impl Tariff {
@@ -65,6 +122,9 @@ impl Tariff {
                     (Some(_), true) => {
                         return Err(format!("{what}: the last entry must be unbounded"));
                     }
+                    (Some(b), false) if *b <= 0 => {
+                        return Err(format!("{what}: bounds must be positive"));
+                    }
                     (Some(b), false) if i > 0 && bounds[i - 1].is_some_and(|p| p >= *b) => {
                         return Err(format!("{what}: bounds must rise"));
                     }
@@ -73,18 +133,23 @@ impl Tariff {
             }
             Ok(())
         }
+        let tiers = |tiers: &[Tier]| tiers.iter().map(|t| t.up_to_m3).collect();
+        if !(0..=100).contains(&self.tax_percent) {
+            return Err("tax_percent must be 0 to 100".into());
+        }
         rising(
             self.water_base.iter().map(|b| b.up_to_mm).collect(),
-            "tariff.water_base",
+            "water_base",
         )?;
-        rising(
-            self.water_tiers.iter().map(|t| t.up_to_m3).collect(),
-            "tariff.water_tiers",
-        )?;
-        rising(
-            self.sewer_tiers.iter().map(|t| t.up_to_m3).collect(),
-            "tariff.sewer_tiers",
-        )
+        rising(tiers(&self.water_tiers), "water_tiers")?;
+        rising(tiers(&self.sewer_tiers), "sewer_tiers")?;
+        if let Some(water) = &self.business.water_tiers {
+            rising(tiers(water), "business.water_tiers")?;
+        }
+        if let Some(sewer) = &self.business.sewer_tiers {
+            rising(tiers(sewer), "business.sewer_tiers")?;
+        }
+        Ok(())
     }
 
     /// Water base charge a month before tax, by meter diameter.
@@ -98,21 +163,156 @@ impl Tariff {
     fn with_tax(&self, yen: i64) -> i64 {
         yen * self.tax_percent / 100
     }
+
+    /// The water tiers a use type pays, and whether they are its own.
+    fn water_tiers(&self, use_type: UseType) -> (&[Tier], bool) {
+        match (use_type, &self.business.water_tiers) {
+            (UseType::Business, Some(own)) => (own, true),
+            _ => (&self.water_tiers, false),
+        }
+    }
+
+    fn sewer_tiers(&self, use_type: UseType) -> (&[Tier], bool) {
+        match (use_type, &self.business.sewer_tiers) {
+            (UseType::Business, Some(own)) => (own, true),
+            _ => (&self.sewer_tiers, false),
+        }
+    }
 }
 
-fn usage_charge(usage: i32, months: i32, tiers: &[Tier]) -> i64 {
-    let mut charged = 0;
+/// What one usage tier charged in a period.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TierCharge {
+    /// The tier's range over the period (the monthly widths times the
+    /// months): above `from` m³, up to `to` m³ (none: no bound).
+    pub from: CubicMeters,
+    pub to: Option<CubicMeters>,
+    pub yen_per_m3: Yen,
+    /// How much of the usage fell in the tier.
+    pub volume: CubicMeters,
+    pub amount: Yen,
+}
+
+/// One service's (water or sewerage) part of a bill.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Part {
+    /// The base charge a month before tax.
+    pub base_monthly: Yen,
+    /// For the period.
+    pub base: Yen,
+    pub tiers: Vec<TierCharge>,
+    /// Whether the tiers are the use type's own table.
+    pub own_use_table: bool,
+    pub tax: Yen,
+}
+
+impl Part {
+    pub fn usage_charge(&self) -> Yen {
+        self.tiers.iter().map(|t| t.amount).sum()
+    }
+
+    /// Tax included.
+    pub fn total(&self) -> Yen {
+        self.base + self.usage_charge() + self.tax
+    }
+}
+
+/// A period's charges line by line, and what they were computed from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Breakdown {
+    /// The revision applied (its first day).
+    pub tariff_from: NaiveDate,
+    pub tax_percent: i64,
+    pub usage: CubicMeters,
+    pub months: i32,
+    pub diameter_mm: i32,
+    pub use_type: UseType,
+    pub water: Part,
+    pub sewer: Part,
+}
+
+impl Breakdown {
+    pub fn tax(&self) -> Yen {
+        self.water.tax + self.sewer.tax
+    }
+
+    /// What the member pays.
+    pub fn amount(&self) -> Yen {
+        self.water.total() + self.sewer.total()
+    }
+
+    /// The bill's lines, as printed on the slip.
+    pub fn charges(&self) -> Charges {
+        let line = |kind, amount| LineItem { kind, amount };
+        Charges {
+            water: self.water.total(),
+            sewer: self.sewer.total(),
+            tax: self.tax(),
+            line_items: vec![
+                line(LineKind::WaterBase, self.water.base),
+                line(LineKind::WaterUsage, self.water.usage_charge()),
+                line(LineKind::WaterTax, self.water.tax),
+                line(LineKind::SewerBase, self.sewer.base),
+                line(LineKind::SewerUsage, self.sewer.usage_charge()),
+                line(LineKind::SewerTax, self.sewer.tax),
+            ],
+        }
+    }
+}
+
+fn tier_charges(usage: i32, months: i32, tiers: &[Tier]) -> Vec<TierCharge> {
+    let mut out = Vec::with_capacity(tiers.len());
     let mut lower = 0;
     for tier in tiers {
-        let upper = tier.up_to_m3.map_or(i32::MAX, |u| u * months);
-        if usage <= lower {
-            break;
+        let upper = tier.up_to_m3.map(|u| u.saturating_mul(months));
+        let volume = (usage.min(upper.unwrap_or(i32::MAX)) - lower).max(0);
+        out.push(TierCharge {
+            from: CubicMeters(lower),
+            to: upper.map(CubicMeters),
+            yen_per_m3: Yen(tier.yen_per_m3),
+            volume: CubicMeters(volume),
+            amount: Yen(i64::from(volume) * tier.yen_per_m3),
+        });
+        match upper {
+            Some(upper) => lower = upper,
+            None => break,
         }
-        let in_tier = usage.min(upper) - lower;
-        charged += i64::from(in_tier) * tier.yen_per_m3;
-        lower = upper;
     }
-    charged
+    out
+}
+
+/// The charges for `usage` over `months` months on a meter of
+/// `diameter_mm`, for a use type, on one revision.
+pub fn breakdown(
+    tariff: &Tariff,
+    usage: CubicMeters,
+    months: i32,
+    diameter_mm: i32,
+    use_type: UseType,
+) -> Breakdown {
+    let usage = CubicMeters(usage.0.max(0));
+    let part = |base_monthly: i64, (tiers, own): (&[Tier], bool)| {
+        let base = base_monthly * i64::from(months);
+        let tiers = tier_charges(usage.0, months, tiers);
+        let before_tax = base + tiers.iter().map(|t| t.amount.0).sum::<i64>();
+        Part {
+            base_monthly: Yen(base_monthly),
+            base: Yen(base),
+            tiers,
+            own_use_table: own,
+            tax: Yen(tariff.with_tax(before_tax)),
+        }
+    };
+    Breakdown {
+        tariff_from: tariff.from,
+        tax_percent: tariff.tax_percent,
+        usage,
+        months,
+        diameter_mm,
+        use_type,
+        water: part(tariff.water_base(diameter_mm), tariff.water_tiers(use_type)),
+        sewer: part(tariff.sewer_base_yen, tariff.sewer_tiers(use_type)),
+    }
 }
 
 /// What a line of a computed bill charges for.
@@ -199,54 +399,32 @@ pub fn household_base_monthly(tariff: &Tariff) -> (Yen, Yen) {
 }
 
 /// Charges for `usage` over `months` months on a meter of `diameter_mm`.
-pub fn charges(tariff: &Tariff, usage: CubicMeters, months: i32, diameter_mm: i32) -> Charges {
-    let usage = usage.0.max(0);
-    let water_base = tariff.water_base(diameter_mm) * i64::from(months);
-    let water_usage = usage_charge(usage, months, &tariff.water_tiers);
-    let water_tax = tariff.with_tax(water_base + water_usage);
-    let sewer_base = tariff.sewer_base_yen * i64::from(months);
-    let sewer_usage = usage_charge(usage, months, &tariff.sewer_tiers);
-    let sewer_tax = tariff.with_tax(sewer_base + sewer_usage);
-    Charges {
-        water: Yen(water_base + water_usage + water_tax),
-        sewer: Yen(sewer_base + sewer_usage + sewer_tax),
-        tax: Yen(water_tax + sewer_tax),
-        line_items: vec![
-            LineItem {
-                kind: LineKind::WaterBase,
-                amount: Yen(water_base),
-            },
-            LineItem {
-                kind: LineKind::WaterUsage,
-                amount: Yen(water_usage),
-            },
-            LineItem {
-                kind: LineKind::WaterTax,
-                amount: Yen(water_tax),
-            },
-            LineItem {
-                kind: LineKind::SewerBase,
-                amount: Yen(sewer_base),
-            },
-            LineItem {
-                kind: LineKind::SewerUsage,
-                amount: Yen(sewer_usage),
-            },
-            LineItem {
-                kind: LineKind::SewerTax,
-                amount: Yen(sewer_tax),
-            },
-        ],
-    }
+pub fn charges(
+    tariff: &Tariff,
+    usage: CubicMeters,
+    months: i32,
+    diameter_mm: i32,
+    use_type: UseType,
+) -> Charges {
+    breakdown(tariff, usage, months, diameter_mm, use_type).charges()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn kanazawa() -> Tariff {
+    fn book() -> TariffBook {
         crate::city::City::bundled().tariff
     }
+
+    fn kanazawa() -> Tariff {
+        book()
+            .in_force(NaiveDate::from_ymd_opt(2026, 10, 1).expect("date"))
+            .expect("in force")
+            .clone()
+    }
+
+    const HOME: UseType = UseType::Household;
 
     #[test]
     fn a_table_with_falling_or_open_middle_bounds_is_refused() {
@@ -261,17 +439,17 @@ mod tests {
 
     #[test]
     fn a_household_using_20_cubic_meters_a_month_pays_kanazawas_figures() {
-        let month = charges(&kanazawa(), CubicMeters(20), 1, 20);
+        let month = charges(&kanazawa(), CubicMeters(20), 1, 20, HOME);
         assert_eq!(month.water, Yen(2_497));
         assert_eq!(month.sewer, Yen(2_651));
-        let base_only = charges(&kanazawa(), CubicMeters(0), 1, 13);
+        let base_only = charges(&kanazawa(), CubicMeters(0), 1, 13, HOME);
         assert_eq!(base_only.water, Yen(1_100));
         assert_eq!(base_only.sewer, Yen(990));
     }
 
     #[test]
     fn a_two_month_bill_doubles_the_base_and_the_tier_widths() {
-        let bill = charges(&kanazawa(), CubicMeters(40), 2, 20);
+        let bill = charges(&kanazawa(), CubicMeters(40), 2, 20, HOME);
         assert_eq!(bill.water, Yen(4_994));
         assert_eq!(bill.sewer, Yen(5_302));
         assert_eq!(bill.tax, Yen(936));
@@ -283,7 +461,81 @@ mod tests {
     #[test]
     fn heavy_use_climbs_the_tiers() {
         // 60 m³ a month: 10×50 + 10×77 + 20×136 + 20×180 = 7,590 before tax.
-        let month = charges(&kanazawa(), CubicMeters(60), 1, 20);
+        let month = charges(&kanazawa(), CubicMeters(60), 1, 20, HOME);
         assert_eq!(month.water, Yen((1_000 + 7_590) * 110 / 100));
+    }
+
+    #[test]
+    fn the_revision_in_force_is_the_latest_that_began_on_or_before_the_reading() {
+        let book = book();
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
+        let first = book.revisions()[0].from;
+        assert!(book.in_force(first - chrono::Duration::days(1)).is_none());
+        assert_eq!(book.in_force(first).map(|t| t.from), Some(first));
+        assert_eq!(
+            book.in_force(day(2019, 9, 30)).map(|t| t.tax_percent),
+            Some(8)
+        );
+        assert_eq!(
+            book.in_force(day(2019, 10, 1)).map(|t| t.tax_percent),
+            Some(10)
+        );
+        let next = book
+            .next_after(day(2026, 12, 1))
+            .expect("a revision is announced");
+        assert_eq!(book.in_force(next.from).map(|t| t.from), Some(next.from));
+        assert_eq!(
+            book.in_force(next.from - chrono::Duration::days(1))
+                .map(|t| t.from),
+            Some(day(2019, 10, 1))
+        );
+    }
+
+    #[test]
+    fn a_book_out_of_order_is_refused() {
+        let mut book = book();
+        book.0.swap(0, 1);
+        assert!(book.check().is_err());
+        assert!(TariffBook(vec![]).check().is_err());
+    }
+
+    #[test]
+    fn a_breakdown_adds_up_to_its_lines_and_names_each_tier() {
+        // 40 m³ over two months on a 20 mm meter, tiers twice as wide:
+        // water 0–20 at 50, 20–40 at 77: 1,000 + 1,540 = 2,540; base
+        // 2,000; tax 10 % of 4,540 = 454; water 4,994.
+        let b = breakdown(&kanazawa(), CubicMeters(40), 2, 20, HOME);
+        assert_eq!(b.water.base, Yen(2_000));
+        let first_two: Vec<_> = b.water.tiers[..2]
+            .iter()
+            .map(|t| (t.from.0, t.to.map(|c| c.0), t.volume.0, t.amount.0))
+            .collect();
+        assert_eq!(
+            first_two,
+            vec![(0, Some(20), 20, 1_000), (20, Some(40), 20, 1_540)]
+        );
+        assert!(b.water.tiers[2..].iter().all(|t| t.volume.0 == 0));
+        assert_eq!(b.water.tax, Yen(454));
+        assert_eq!(b.water.total(), Yen(4_994));
+        assert_eq!(b.amount(), Yen(10_296));
+        let volume: i32 = b.sewer.tiers.iter().map(|t| t.volume.0).sum();
+        assert_eq!(volume, 40);
+    }
+
+    #[test]
+    fn a_use_type_with_its_own_tables_pays_them() {
+        let mut tariff = kanazawa();
+        let home = breakdown(&tariff, CubicMeters(100), 2, 25, UseType::Business);
+        assert!(!home.water.own_use_table);
+        tariff.business.water_tiers = Some(vec![Tier {
+            up_to_m3: None,
+            yen_per_m3: 300,
+        }]);
+        let shop = breakdown(&tariff, CubicMeters(100), 2, 25, UseType::Business);
+        assert!(shop.water.own_use_table && !shop.sewer.own_use_table);
+        assert_eq!(shop.water.usage_charge(), Yen(30_000));
+        assert_eq!(shop.sewer, home.sewer);
+        let household = breakdown(&tariff, CubicMeters(100), 2, 25, HOME);
+        assert_eq!(household.water, home.water);
     }
 }

@@ -249,7 +249,8 @@ pub fn build(
             add_member_papers(&mut city, &book, &place, history, &mut demo_member);
         }
     }
-    add_notices(&mut city, &demo_member, today, now);
+    let announced = profile.tariff.next_after(today).map(|t| t.from);
+    add_notices(&mut city, &demo_member, announced, today, now);
     city
 }
 
@@ -427,7 +428,7 @@ fn add_location(
 
 /// Running row ids and the day the city is built on.
 struct Book {
-    tariff: tariff::Tariff,
+    tariff: tariff::TariffBook,
     today: NaiveDate,
     now: DateTime<Utc>,
     line_labels: [String; 8],
@@ -447,6 +448,11 @@ struct History {
 fn add_history(city: &mut City, rng: &mut Rng, book: &mut Book, place: &Place) -> History {
     let (i, business, parity) = (place.i, place.business, place.parity);
     let (location_id, diameter) = (place.location_id, place.diameter);
+    let use_type = if place.business {
+        UseType::Business
+    } else {
+        UseType::Household
+    };
     let (today, now) = (book.today, book.now);
     let method = match rng.range(0, 99) {
         0..=59 => PaymentMethod::AccountTransfer,
@@ -493,7 +499,11 @@ fn add_history(city: &mut City, rng: &mut Rng, book: &mut Book, place: &Place) -
         });
         meter += usage;
 
-        let charges = tariff::charges(&book.tariff, CubicMeters(usage), 2, diameter);
+        let in_force = book
+            .tariff
+            .in_force(read_on)
+            .unwrap_or(&book.tariff.revisions()[0]);
+        let charges = tariff::charges(in_force, CubicMeters(usage), 2, diameter, use_type);
         let due_date = read_on + Duration::days(DAYS_TO_PAY);
         let is_latest = k == PERIODS - 1;
         let bill_of = BillOf {
@@ -634,7 +644,9 @@ fn add_member_papers(
         &holder,
         history.latest.as_ref(),
         history.overdue.as_ref(),
-        (place.i == 0).then_some(&book.tariff),
+        (place.i == 0)
+            .then(|| book.tariff.next_after(book.today))
+            .flatten(),
         book.today,
         book.now,
     );
@@ -686,17 +698,6 @@ struct Holder<'a> {
 struct DemoMember {
     usage: Vec<(String, String, i32, i32)>,
     overdue: Vec<(String, Overdue)>,
-}
-
-/// The date a tariff revision announced today applies from: the first of
-/// April at least three months ahead.
-fn tariff_effective(today: NaiveDate) -> NaiveDate {
-    let year = if today.month() <= 12 - 3 && today.month() < 4 {
-        today.year()
-    } else {
-        today.year() + 1
-    };
-    NaiveDate::from_ymd_opt(year, 4, 1).unwrap_or(today)
 }
 
 /// 検針のお知らせ, 未納のお知らせ and (for the demo home) 料金改定のお知らせ,
@@ -770,7 +771,7 @@ fn add_documents(
             "doc-tariff-body",
             name = holder.name,
             customer_number = holder.customer_number,
-            effective = format::date(lang, tariff_effective(today)),
+            effective = format::date(lang, tariff.from),
             water_base = format::yen(lang, water.0),
             sewer_base = format::yen(lang, sewer.0)
         );
@@ -873,10 +874,30 @@ fn personal_notices(member: &DemoMember) -> Vec<(String, String)> {
 
 /// The city's notices, dated back from today and published within the
 /// portal's hours (9:00 in Tokyo), and the demo member's own.
-fn add_notices(city: &mut City, member: &DemoMember, today: NaiveDate, now: DateTime<Utc>) {
+/// `announced` is the day the next tariff revision applies from, if one is.
+fn add_notices(
+    city: &mut City,
+    member: &DemoMember,
+    announced: Option<NaiveDate>,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) {
     let lang = Lang::Ja;
     let day = |d: i64| format::date(lang, today + Duration::days(d));
-    let effective = format::date(lang, tariff_effective(today));
+    let tariff = match announced {
+        Some(from) => (
+            t!(lang, "demo-notice-tariff-title"),
+            t!(
+                lang,
+                "demo-notice-tariff-body",
+                effective = format::date(lang, from)
+            ),
+        ),
+        None => (
+            t!(lang, "demo-notice-rates-title"),
+            t!(lang, "demo-notice-rates-body"),
+        ),
+    };
     // Notices of the season the demo is started in: pipes freeze in
     // winter, counters close over the New Year, the newsletter is the
     // quarter's.
@@ -913,13 +934,7 @@ fn add_notices(city: &mut City, member: &DemoMember, today: NaiveDate, now: Date
     };
     // (title, body, days ago, read by the demo member)
     let mut notices: Vec<(String, String, i64, bool, bool)> = vec![
-        (
-            t!(lang, "demo-notice-tariff-title"),
-            t!(lang, "demo-notice-tariff-body", effective = effective),
-            2,
-            false,
-            false,
-        ),
+        (tariff.0, tariff.1, 2, false, false),
         (seasonal.0, seasonal.1, 5, false, false),
         (counters.0, counters.1, 12, false, false),
         (

@@ -144,6 +144,14 @@ impl ServiceLocation {
     async fn address(&self) -> &str {
         &self.0.address
     }
+    /// メーター口径: sets the base water charge.
+    async fn meter_diameter_mm(&self) -> i32 {
+        self.0.meter_diameter_mm
+    }
+    /// 用途.
+    async fn use_type(&self) -> crate::graphql::charges::UseType {
+        self.0.use_type.into()
+    }
     /// 次回検針月 (`YYYY-MM`): the next month this meter is read, from its
     /// odd/even reading group and its latest bill.
     async fn next_reading_month(&self, ctx: &Context<'_>) -> GqlResult<String> {
@@ -259,8 +267,4 @@ impl From<Language> for Lang {
 }
 
 /// Today in Asia/Tokyo, as the portal's calendar runs.
-fn today() -> chrono::NaiveDate {
-    crate::clock::now()
-        .with_timezone(&chrono_tz::Asia::Tokyo)
-        .date_naive()
-}
+use crate::clock::today;

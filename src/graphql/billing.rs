@@ -3,14 +3,16 @@
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use entity::types::{PaymentMethod as StoredMethod, PaymentStatus as StoredStatus};
-use entity::{bill, meter_reading};
+use entity::{bill, meter_reading, service_location};
 
 use crate::billing::comparison;
+use crate::billing::explain;
 use crate::billing::service;
 use crate::billing::tariff::LineKind;
 use crate::error::Missing;
 use crate::error::{AppError, AppResult};
 use crate::graphql::accounts::ServiceLocation;
+use crate::graphql::charges::{self, ChargeBreakdown, Rebilled};
 use crate::graphql::errors::{self, GqlResult};
 use crate::graphql::guard;
 use crate::graphql::pagination::{decode_cursor, encode_cursor, page_size};
@@ -152,12 +154,50 @@ impl Bill {
             .collect())
     }
     async fn service_location(&self, ctx: &Context<'_>) -> GqlResult<ServiceLocation> {
+        self.location(ctx).await.map(ServiceLocation)
+    }
+    /// The bill explained line by line on the tariff it was billed on (the
+    /// revision in force on its reading day): base charges by meter
+    /// diameter, every usage tier, tax, and any adjustment the billing
+    /// system made; `totalYen` is `amountYen`. Null for a bill read before
+    /// the first revision the city lists.
+    async fn breakdown(&self, ctx: &Context<'_>) -> GqlResult<Option<ChargeBreakdown>> {
+        let location = self.location(ctx).await?;
+        let read_on = self.read_on(ctx).await?;
+        Ok(charges::explained(ctx, &location, &self.0, read_on))
+    }
+    /// This bill's usage and period on the revision in force `on` that day
+    /// (e.g. an announced revision's first day): "this bill under the new
+    /// tariff". Null when no revision was in force then.
+    async fn under_tariff(&self, ctx: &Context<'_>, on: Date) -> GqlResult<Option<Rebilled>> {
+        let location = self.location(ctx).await?;
+        Ok(
+            explain::rebill(&ctx.config().city.tariff, &location, &self.0, on.0).map(|breakdown| {
+                Rebilled {
+                    bill: self.0.clone(),
+                    breakdown,
+                }
+            }),
+        )
+    }
+}
+
+impl Bill {
+    async fn location(&self, ctx: &Context<'_>) -> GqlResult<service_location::Model> {
         ctx.loaders()
             .locations
             .load_one(self.0.service_location_id)
             .await?
-            .map(ServiceLocation)
             .ok_or(AppError::NotFound(Missing::Location).into())
+    }
+
+    /// The day its meter was read.
+    async fn read_on(&self, ctx: &Context<'_>) -> GqlResult<chrono::NaiveDate> {
+        let reading = match self.0.meter_reading_id {
+            Some(id) => ctx.loaders().readings.load_one(id).await?,
+            None => None,
+        };
+        Ok(explain::read_on(&self.0, reading.map(|r| r.read_on)))
     }
 }
 

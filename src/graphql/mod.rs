@@ -5,6 +5,7 @@ pub mod account_mutations;
 pub mod accounts;
 pub mod auth;
 pub mod billing;
+pub mod charges;
 pub mod contract;
 pub mod documents;
 pub mod errors;
@@ -28,6 +29,7 @@ use crate::graphql::account_mutations::{AccountMutation, RecoveryQuery};
 use crate::graphql::accounts::AccountQuery;
 use crate::graphql::auth::AuthMutation;
 use crate::graphql::billing::BillingQuery;
+use crate::graphql::charges::ChargesQuery;
 use crate::graphql::notices::{NoticeMutation, NoticeQuery};
 use crate::graphql::portal::PortalQuery;
 use crate::graphql::support::{SupportMutation, SupportQuery};
@@ -52,6 +54,7 @@ pub struct QueryRoot(
     AccountQuery,
     RecoveryQuery,
     BillingQuery,
+    ChargesQuery,
     NoticeQuery,
     SupportQuery,
 );

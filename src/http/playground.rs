@@ -49,6 +49,10 @@ pub const OPERATIONS: &[(&str, &str)] = &[
         include_str!("../../playground/operations/compared.graphql"),
     ),
     (
+        "charges.graphql",
+        include_str!("../../playground/operations/charges.graphql"),
+    ),
+    (
         "whats-next.graphql",
         include_str!("../../playground/operations/whats-next.graphql"),
     ),

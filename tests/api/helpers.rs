@@ -81,6 +81,30 @@ pub fn is_postgres() -> bool {
     std::env::var("TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres"))
 }
 
+/// The bundled Kanazawa profile.
+pub const KANAZAWA: &str = include_str!("../../src/city/kanazawa.toml");
+/// The day the bundled profile's announced revision applies from.
+const ANNOUNCED: &str = "from = \"2027-04-01\"";
+/// How far ahead of the test's day the announced revision applies.
+pub const ANNOUNCED_IN_DAYS: i64 = 120;
+
+/// Kanazawa as the test finds it whatever the day it runs: the bundled
+/// profile with its announced revision moved to [`ANNOUNCED_IN_DAYS`]
+/// ahead, so the demo's two years of bills stay on the 2019 table and a
+/// revision is always still to come.
+fn test_city(dir: &std::path::Path) -> std::path::PathBuf {
+    let today = (chrono::Utc::now() + chrono::Duration::hours(9)).date_naive();
+    let announced = today + chrono::Duration::days(ANNOUNCED_IN_DAYS);
+    assert!(
+        KANAZAWA.contains(ANNOUNCED),
+        "the bundled profile announces a revision"
+    );
+    let text = KANAZAWA.replace(ANNOUNCED, &format!("from = \"{announced}\""));
+    let path = dir.join("city.toml");
+    std::fs::write(&path, text).expect("test city profile");
+    path
+}
+
 /// The service with the test defaults: demo city, always open.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(&[]).await
@@ -159,6 +183,10 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
     let mail_dir = app_dir.join("mail");
     env.push(("PORTAL_MAIL_DIR".into(), mail_dir.display().to_string()));
     env.push(("PORTAL_MAIL_RETRY_SECONDS".into(), "1".into()));
+    env.push((
+        "PORTAL_CITY".into(),
+        test_city(&app_dir).display().to_string(),
+    ));
     let mut pg_schema = None;
     if is_postgres() {
         let url = std::env::var("TEST_DATABASE_URL").unwrap_or_default();
@@ -330,6 +358,12 @@ impl Gql {
 }
 
 impl TestApp {
+    /// The city profile this app runs on.
+    pub fn city(&self) -> water_portal::city::City {
+        let path = self.app_dir.join("city.toml");
+        water_portal::city::City::load(path.to_str()).expect("test city profile")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -5,6 +5,7 @@
 mod abuse;
 mod auth;
 mod billing;
+mod charges;
 mod contract;
 mod dashboard;
 mod documents;

@@ -34,6 +34,8 @@ pub const LIST_MAXIMA: &[(&str, &str, u64)] = &[
     ("SupportMember", "serviceLocations", 20),
     ("Bill", "lineItems", 12),
     ("Query", "secretQuestions", 10),
+    ("Query", "tariffRevisions", 20),
+    ("ServiceCharge", "tiers", 10),
 ];
 /// Items assumed of a list with no documented maximum.
 const DEFAULT_LIST_MAXIMUM: u64 = 100;

@@ -44,7 +44,8 @@ doc-tariff-body =
     Customer number: { $customer_number }
 
     Water and sewerage charges change for meter readings from { $effective }.
-    Today a household (13–25 mm meter) pays a base charge of { $water_base } for water and { $sewer_base } for sewerage a month, tax included.
+    From then a household (13–25 mm meter) pays a base charge of { $water_base } for water and { $sewer_base } for sewerage a month, tax included.
+    The portal's charge simulation shows what your bills come to on the new tariff.
     The new tariff is on the { -org }'s website and at its counters.
 
     { -org }, phone { -desk-phone }
@@ -52,7 +53,9 @@ doc-tariff-body =
 ## The demo city's notices (to everyone)
 
 demo-notice-tariff-title = Important: water and sewerage charges are changing
-demo-notice-tariff-body = Charges change for meter readings from { $effective }. The new tariff is on the { -org }'s website and at its counters.
+demo-notice-tariff-body = Charges change for meter readings from { $effective }. The new tariff is on the { -org }'s website and at its counters; the portal's charge simulation shows what your bills come to on it.
+demo-notice-rates-title = How water and sewerage charges are worked out
+demo-notice-rates-body = Your charges are a base charge set by the meter's diameter plus a charge for the water used. The portal shows each bill line by line.
 demo-notice-freeze-title = Protect your pipes from freezing this winter
 demo-notice-freeze-body = Below zero, water pipes can freeze and burst. Please wrap exposed outdoor pipes with insulation.
 demo-notice-holidays-title = Counters over the New Year

@@ -93,3 +93,7 @@ http-page-not-found = Page not found.
 bad-month = Give a month as YYYY-MM (e.g. 2026-12).
 user-location-not-linked = This service location is not on any member's account.
 user-reason-required = Give a reason of 1 to 200 characters (it is written to the audit log).
+user-simulation-usage = Enter a usage of 0 to { $max } m³, in whole cubic metres.
+user-simulation-months = Choose one or two months (the { -org } reads meters every two months, large users every month).
+user-simulation-diameter = Choose a meter diameter of { $sizes } (mm).
+user-simulation-no-tariff = There is no tariff before { $first }; choose a day on or after it.

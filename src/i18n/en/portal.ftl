@@ -43,3 +43,19 @@ compare-graph = In the latest year you used { $volume }: { $comparison }
 compare-graph-short = In the period shown you used { $volume } in all.
 compare-more-plain = { $volume } more than the same period last year.
 audit-unlink-location = Unlinked the service location from its member (reason: { $reason }).
+
+## Charges explained and simulated
+
+use-household = household
+use-business = business
+breakdown-summary = Worked out on the tariff in force from { $from } (a { $diameter } mm meter, { $use_type } use, { $usage } used): { $total } in all, tax included.
+breakdown-adjustment = The { $amount } difference from the tariff is an adjustment, such as a reduction.
+breakdown-water-base = Base charge for a { $diameter } mm meter ({ $monthly } a month × { $months })
+breakdown-sewer-base = Sewerage base charge ({ $monthly } a month × { $months })
+breakdown-own-table = The { $use_type } table
+breakdown-common-table = The table common to every use
+breakdown-tier = { $from }–{ $to } m³ ({ $price } per m³)
+breakdown-tier-open = { $from } m³ and over ({ $price } per m³)
+rebilled-higher = On the tariff from { $from } this bill would come to { $amount }, { $change } more.
+rebilled-lower = On the tariff from { $from } this bill would come to { $amount }, { $change } less.
+rebilled-same = On the tariff from { $from } this bill would come to { $amount }, the same.

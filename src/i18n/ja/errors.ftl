@@ -94,3 +94,7 @@ http-page-not-found = ページが見つかりません。
 bad-month = 月は YYYY-MM（例: 2026-12）の形で指定してください。
 user-location-not-linked = この給水場所は、どの会員にも登録されていません。
 user-reason-required = 理由を1文字以上200文字以内で入力してください（監査ログに記録します）。
+user-simulation-usage = ご使用水量は0から{ $max }m³までの整数で入力してください。
+user-simulation-months = 期間は1か月または2か月を選んでください（{ -org }の検針は2か月ごと、大口のお客さまは毎月です）。
+user-simulation-diameter = メーター口径は次のいずれかを選んでください: { $sizes }（mm）。
+user-simulation-no-tariff = { $first }より前の料金表はありません。{ $first }以降の日付を選んでください。

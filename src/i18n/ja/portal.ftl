@@ -43,3 +43,19 @@ compare-graph = 直近1年のご使用水量は{ $volume }で、{ $comparison }
 compare-graph-short = 表示している期間のご使用水量は合計{ $volume }です。
 compare-more-plain = 前年同期より{ $volume }多くなっています。
 audit-unlink-location = 会員から給水場所の登録を解除しました（理由: { $reason }）。
+
+## 料金の内訳・料金シミュレーション
+
+use-household = 一般用
+use-business = 業務用
+breakdown-summary = { $from }からの料金表で計算しています（メーター口径{ $diameter }mm、{ $use_type }、ご使用水量 { $usage }）。合計 { $total }（税込）です。
+breakdown-adjustment = 料金表による計算との差額 { $amount } は、減額などの調整によるものです。
+breakdown-water-base = メーター口径{ $diameter }mmの基本料金（1か月 { $monthly } × { $months }か月）
+breakdown-sewer-base = 下水道の基本使用料（1か月 { $monthly } × { $months }か月）
+breakdown-own-table = { $use_type }の料金表
+breakdown-common-table = すべての用途に共通の料金表
+breakdown-tier = { $from }〜{ $to }m³（1m³あたり { $price }）
+breakdown-tier-open = { $from }m³以上（1m³あたり { $price }）
+rebilled-higher = この請求を{ $from }からの料金で計算すると { $amount } で、{ $change } 高くなります。
+rebilled-lower = この請求を{ $from }からの料金で計算すると { $amount } で、{ $change } 安くなります。
+rebilled-same = この請求を{ $from }からの料金で計算しても { $amount } で、変わりません。
