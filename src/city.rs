@@ -70,6 +70,9 @@ pub struct City {
     pub faq: Vec<Faq>,
     /// Every revision of the tariff, oldest first.
     pub tariff: crate::billing::tariff::TariffBook,
+    /// When a bill's usage is flagged as high (`billing::alerts`).
+    #[serde(default)]
+    pub usage_alert: crate::billing::alerts::AlertRule,
 }
 
 const KANAZAWA: &str = include_str!("city/kanazawa.toml");
@@ -82,6 +85,7 @@ impl City {
             return Err("terms.version is empty".into());
         }
         city.tariff.check()?;
+        city.usage_alert.check()?;
         Ok(city)
     }
 

@@ -145,7 +145,14 @@ async fn tool(config: Config, args: &[String]) -> ExitCode {
     let result = match args[0].as_str() {
         "staff" => water_portal::support::cli::run(&db, &args[1..]).await,
         _ => match args.get(1..) {
-            Some([dir]) => water_portal::import::run_cli(&db, std::path::Path::new(dir)).await,
+            Some([dir]) => {
+                water_portal::import::run_cli(
+                    &db,
+                    std::path::Path::new(dir),
+                    &config.city.usage_alert,
+                )
+                .await
+            }
             _ => Err(USAGE.to_string()),
         },
     };

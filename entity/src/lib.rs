@@ -24,3 +24,4 @@ pub mod sign_in_link;
 pub mod staff;
 pub mod throttle;
 pub mod types;
+pub mod usage_alert;

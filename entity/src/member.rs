@@ -23,6 +23,8 @@ pub struct Model {
     pub notify_notice_published: bool,
     /// A mail on each sign-in from a device not seen before.
     pub notify_new_device: bool,
+    /// A mail when a bill is flagged for high usage (a possible leak).
+    pub notify_high_usage: bool,
     /// Mails and documents in this language (`ja`, `en`).
     pub language: String,
     /// The terms of use version the member agreed to.

@@ -112,6 +112,7 @@ pub struct CompletionForm {
     pub notify_bill_issued: bool,
     pub notify_notice_published: bool,
     pub notify_new_device: bool,
+    pub notify_high_usage: bool,
 }
 
 /// Step 2's form, parsed: what [`complete`] takes.
@@ -127,6 +128,7 @@ pub struct Completion {
     pub notify_bill_issued: bool,
     pub notify_notice_published: bool,
     pub notify_new_device: bool,
+    pub notify_high_usage: bool,
 }
 
 impl CompletionForm {
@@ -175,6 +177,7 @@ impl CompletionForm {
                     notify_bill_issued: self.notify_bill_issued,
                     notify_notice_published: self.notify_notice_published,
                     notify_new_device: self.notify_new_device,
+                    notify_high_usage: self.notify_high_usage,
                 })
             }
             _ => Err(errors),
@@ -277,6 +280,7 @@ pub async fn complete(
         notify_bill_issued: Set(input.notify_bill_issued),
         notify_notice_published: Set(input.notify_notice_published),
         notify_new_device: Set(input.notify_new_device),
+        notify_high_usage: Set(input.notify_high_usage),
         language: Set(pending.language.clone()),
         terms_version: Set(pending.terms_version.clone()),
         status: Set(MemberStatus::Active),
@@ -387,6 +391,7 @@ mod tests {
             notify_bill_issued: true,
             notify_notice_published: false,
             notify_new_device: false,
+            notify_high_usage: false,
         }
     }
 

@@ -303,8 +303,12 @@ pub async fn update_notifications(
     bill_issued: bool,
     notice_published: bool,
     new_device: Option<bool>,
+    high_usage: Option<bool>,
 ) -> AppResult<member::Model> {
     let mut update = member::Entity::update_many();
+    if let Some(high_usage) = high_usage {
+        update = update.col_expr(member::Column::NotifyHighUsage, Expr::value(high_usage));
+    }
     if let Some(new_device) = new_device {
         update = update.col_expr(member::Column::NotifyNewDevice, Expr::value(new_device));
     }

@@ -5,12 +5,13 @@ use chrono_tz::Asia::Tokyo;
 use entity::types::{DocumentKind, MemberStatus, PaymentMethod, PaymentStatus, UseType};
 use entity::{
     bill, bill_line_item, data_import, document, member, meter_reading, notice, notice_read,
-    service_location, staff,
+    service_location, staff, usage_alert,
 };
 use sea_orm::{ActiveValue::Set, ConnectionTrait};
 use sha2::{Digest, Sha256};
 
 use super::Summary;
+use crate::billing::alerts::AlertRule;
 use crate::billing::tariff;
 use crate::db::insert_chunked;
 use crate::domain::{CubicMeters, PortalCustomerNumber};
@@ -46,6 +47,11 @@ fn reading_day(location: usize) -> u32 {
 
 /// A bill is due (or transferred) this many days after its reading.
 const DAYS_TO_PAY: i64 = 25;
+/// Locations `i` with `i % LEAKING_EVERY == LEAKING_FROM` leak in their
+/// latest period (お客さま番号 3100000018, 3100000107, …).
+pub const LEAKING_EVERY: usize = 89;
+pub const LEAKING_FROM: usize = 17;
+
 /// Bills per location: two years and one period more, so a 24-month
 /// window has something to leave out.
 const PERIODS: i32 = 13;
@@ -147,6 +153,7 @@ pub struct City {
     readings: Vec<meter_reading::ActiveModel>,
     bills: Vec<bill::ActiveModel>,
     line_items: Vec<bill_line_item::ActiveModel>,
+    alerts: Vec<usage_alert::ActiveModel>,
     notices: Vec<notice::ActiveModel>,
     notice_reads: Vec<notice_read::ActiveModel>,
     documents: Vec<document::ActiveModel>,
@@ -173,6 +180,7 @@ impl City {
         insert_chunked(db, self.readings).await?;
         insert_chunked(db, self.bills).await?;
         insert_chunked(db, self.line_items).await?;
+        insert_chunked(db, self.alerts).await?;
         insert_chunked(db, self.notices).await?;
         insert_chunked(db, self.notice_reads).await?;
         insert_chunked(db, self.documents).await?;
@@ -233,6 +241,7 @@ pub fn build(
     city.members.push(people.demo(demo_hash, answer_hash));
     let mut book = Book {
         tariff: profile.tariff.clone(),
+        rule: profile.usage_alert.clone(),
         today,
         now,
         // Worded once: the city has millions of bill lines.
@@ -262,6 +271,7 @@ fn empty_city(count: usize, now: DateTime<Utc>, staff_hash: String) -> City {
         readings: vec![],
         bills: vec![],
         line_items: vec![],
+        alerts: vec![],
         notices: vec![],
         notice_reads: vec![],
         documents: vec![],
@@ -306,6 +316,7 @@ impl People {
             notify_bill_issued: Set(true),
             notify_notice_published: Set(false),
             notify_new_device: Set(false),
+            notify_high_usage: Set(false),
             language: Set("ja".into()),
             terms_version: Set(terms_version.clone()),
             status: Set(MemberStatus::Active),
@@ -327,6 +338,7 @@ impl People {
         demo.secret_question_id = Set(Some(1));
         demo.secret_answer_hash = Set(Some(answer_hash));
         demo.notify_notice_published = Set(true);
+        demo.notify_high_usage = Set(true);
         demo
     }
 }
@@ -429,6 +441,7 @@ fn add_location(
 /// Running row ids and the day the city is built on.
 struct Book {
     tariff: tariff::TariffBook,
+    rule: AlertRule,
     today: NaiveDate,
     now: DateTime<Utc>,
     line_labels: [String; 8],
@@ -473,9 +486,11 @@ fn add_history(city: &mut City, rng: &mut Rng, book: &mut Book, place: &Place) -
         previous_usage: None,
         overdue: None,
     };
+    let mut usages = Vec::with_capacity(PERIODS as usize);
     for k in 0..PERIODS {
         let index = latest - 2 * (PERIODS - 1 - k);
         let (y, m) = month_of(index);
+        let is_latest = k == PERIODS - 1;
         let usage = if i == 0 {
             DEMO_HOME_USAGE[k as usize]
         } else {
@@ -486,6 +501,15 @@ fn add_history(city: &mut City, rng: &mut Rng, book: &mut Book, place: &Place) -
             };
             (2 * monthly * season * rng.range(85, 115) / 10_000) as i32
         };
+        // A few locations leak in their latest period: a running toilet
+        // triples their use (not from the random stream, so the rest of
+        // the city stays as it was).
+        let usage = if is_latest && i % LEAKING_EVERY == LEAKING_FROM {
+            usage * 3
+        } else {
+            usage
+        };
+        usages.push(usage);
         let read_on = reading_date(index, day);
         let previous_read_on = reading_date(index - 2, day);
         book.reading_id += 1;
@@ -505,7 +529,6 @@ fn add_history(city: &mut City, rng: &mut Rng, book: &mut Book, place: &Place) -
             .unwrap_or(&book.tariff.revisions()[0]);
         let charges = tariff::charges(in_force, CubicMeters(usage), 2, diameter, use_type);
         let due_date = read_on + Duration::days(DAYS_TO_PAY);
-        let is_latest = k == PERIODS - 1;
         let bill_of = BillOf {
             i,
             k,
@@ -556,6 +579,23 @@ fn add_history(city: &mut City, rng: &mut Rng, book: &mut Book, place: &Place) -
             // The demo's one "import" is its seeding.
             as_of: Set(Some(now)),
         });
+        if is_latest {
+            // Flagged as an import would flag it (`billing::alerts`).
+            let before: Vec<i32> = usages[..usages.len() - 1].iter().rev().copied().collect();
+            let last_year = before.get(5).copied();
+            if let Some(figures) = book.rule.assess(usage, last_year, &before) {
+                city.alerts.push(usage_alert::ActiveModel {
+                    service_location_id: Set(location_id),
+                    bill_id: Set(book.bill_id),
+                    billing_month: Set(format!("{y:04}-{m:02}")),
+                    usage_m3: Set(figures.usage),
+                    last_year_m3: Set(figures.last_year),
+                    typical_high_m3: Set(figures.typical_high),
+                    created_at: Set(now),
+                    ..Default::default()
+                });
+            }
+        }
         for (position, item) in charges.line_items.iter().enumerate() {
             book.item_id += 1;
             city.line_items.push(bill_line_item::ActiveModel {

@@ -30,6 +30,9 @@ pub struct NotificationSettingsInput {
     /// A mail on each sign-in from a device not used before; unchanged
     /// when absent (off for new members).
     pub new_device: Option<bool>,
+    /// A mail when a bill's usage is flagged as high (a possible leak);
+    /// unchanged when absent (off for new members).
+    pub high_usage: Option<bool>,
 }
 
 #[derive(InputObject)]
@@ -259,6 +262,7 @@ impl AccountMutation {
                 bill_issued: true,
                 notice_published: true,
                 new_device: None,
+                high_usage: None,
             });
         let form = registration::CompletionForm {
             token: input.token,
@@ -271,6 +275,7 @@ impl AccountMutation {
             notify_bill_issued: notify.bill_issued,
             notify_notice_published: notify.notice_published,
             notify_new_device: notify.new_device.unwrap_or(false),
+            notify_high_usage: notify.high_usage.unwrap_or(false),
         };
         let completion = match form.parse() {
             Ok(completion) => completion,
@@ -529,6 +534,7 @@ impl AccountMutation {
             input.bill_issued,
             input.notice_published,
             input.new_device,
+            input.high_usage,
         )
         .await?;
         Ok(UpdateNotificationSettingsPayload {

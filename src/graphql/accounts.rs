@@ -41,6 +41,8 @@ pub struct NotificationSettings {
     pub notice_published: bool,
     /// A mail on each sign-in from a device not used before.
     pub new_device: bool,
+    /// A mail when a bill's usage is flagged as high (a possible leak).
+    pub high_usage: bool,
 }
 
 impl NotificationSettings {
@@ -49,6 +51,7 @@ impl NotificationSettings {
             bill_issued: member.notify_bill_issued,
             notice_published: member.notify_notice_published,
             new_device: member.notify_new_device,
+            high_usage: member.notify_high_usage,
         }
     }
 }
@@ -165,6 +168,23 @@ impl ServiceLocation {
     async fn next_transfer_date(&self, ctx: &Context<'_>) -> GqlResult<Option<Date>> {
         let latest = ctx.loaders().latest_bills.load_one(self.0.id).await?;
         Ok(schedule::next_transfer_date(latest.as_ref(), today()).map(Date))
+    }
+    /// 使用水量のお知らせ: set when the latest bill's usage is well above
+    /// both the same period last year and the recent periods (a possible
+    /// leak; the rule is README's), with the figures and what to check.
+    async fn usage_alert(
+        &self,
+        ctx: &Context<'_>,
+    ) -> GqlResult<Option<crate::graphql::billing::UsageAlert>> {
+        let Some(latest) = ctx.loaders().latest_bills.load_one(self.0.id).await? else {
+            return Ok(None);
+        };
+        Ok(ctx
+            .loaders()
+            .alerts
+            .load_one(latest.id)
+            .await?
+            .map(crate::graphql::billing::UsageAlert))
     }
     /// The most recent bill, if any.
     async fn latest_bill(&self, ctx: &Context<'_>) -> GqlResult<Option<Bill>> {

@@ -20,7 +20,7 @@ use crate::graphql::{
     AppContext, parse_id,
     scalars::{Date, DateTime},
 };
-use crate::i18n::Lang;
+use crate::i18n::{Lang, format};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
 pub enum PaymentStatus {
@@ -342,5 +342,50 @@ impl BillingQuery {
             .await?
             .map(|b| Some(Bill(b)))
             .ok_or(AppError::NotFound(Missing::Bill).into())
+    }
+}
+
+/// A bill flagged for high usage: a possible leak.
+pub struct UsageAlert(pub entity::usage_alert::Model);
+
+#[Object]
+impl UsageAlert {
+    /// The flagged bill's month, `YYYY-MM`.
+    async fn billing_month(&self) -> &str {
+        &self.0.billing_month
+    }
+    async fn usage_cubic_meters(&self) -> i32 {
+        self.0.usage_m3
+    }
+    /// The same period a year earlier.
+    async fn last_year_cubic_meters(&self) -> i32 {
+        self.0.last_year_m3
+    }
+    /// The highest of the periods before it the rule looked at.
+    async fn typical_high_cubic_meters(&self) -> i32 {
+        self.0.typical_high_m3
+    }
+    /// When the import that flagged it ran.
+    async fn flagged_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
+    }
+    /// Why, with the figures, in the request's language.
+    async fn reason(&self) -> String {
+        let lang = errors::lang();
+        let a = &self.0;
+        let times = f64::from(a.usage_m3) / f64::from(a.last_year_m3.max(1));
+        crate::t!(
+            lang,
+            "usage-alert-reason",
+            month = format::month(lang, &a.billing_month),
+            usage = format::volume(lang, a.usage_m3.into()),
+            last_year = format::volume(lang, a.last_year_m3.into()),
+            typical = format::volume(lang, a.typical_high_m3.into()),
+            times = format!("{times:.1}")
+        )
+    }
+    /// What to check, in order: taps, the toilet, the meter's pilot.
+    async fn what_to_check(&self) -> Vec<String> {
+        crate::import::notify::leak_checks(errors::lang())
     }
 }

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use entity::{bill, bill_line_item, meter_reading, notice_read, service_location};
+use entity::{bill, bill_line_item, meter_reading, notice_read, service_location, usage_alert};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::billing::service as billing;
@@ -21,6 +21,7 @@ pub struct Loaders {
     pub line_items: DataLoader<LineItemLoader>,
     pub notice_reads: DataLoader<NoticeReadLoader>,
     pub bills_by_month: DataLoader<BillByMonthLoader>,
+    pub alerts: DataLoader<AlertLoader>,
 }
 
 impl Loaders {
@@ -32,6 +33,7 @@ impl Loaders {
             line_items: DataLoader::new(LineItemLoader(db.clone()), tokio::spawn),
             notice_reads: DataLoader::new(NoticeReadLoader(db.clone()), tokio::spawn),
             bills_by_month: DataLoader::new(BillByMonthLoader(db.clone()), tokio::spawn),
+            alerts: DataLoader::new(AlertLoader(db.clone()), tokio::spawn),
         }
     }
 }
@@ -65,6 +67,22 @@ impl Loader<i64> for LatestBillLoader {
             .into_iter()
             .map(|b| (b.service_location_id, b))
             .collect())
+    }
+}
+
+/// High-usage flags by bill ID.
+pub struct AlertLoader(DatabaseConnection);
+
+impl Loader<i64> for AlertLoader {
+    type Value = usage_alert::Model;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = usage_alert::Entity::find()
+            .filter(usage_alert::Column::BillId.is_in(keys.iter().copied()))
+            .all(&self.0)
+            .await?;
+        Ok(rows.into_iter().map(|a| (a.bill_id, a)).collect())
     }
 }
 

@@ -53,6 +53,10 @@ pub const OPERATIONS: &[(&str, &str)] = &[
         include_str!("../../playground/operations/charges.graphql"),
     ),
     (
+        "usage-alert.graphql",
+        include_str!("../../playground/operations/usage-alert.graphql"),
+    ),
+    (
         "whats-next.graphql",
         include_str!("../../playground/operations/whats-next.graphql"),
     ),

@@ -13,6 +13,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use super::parse::{self, Feed, RowError};
 use super::{Summary, notify};
+use crate::billing::alerts::{self, AlertRule};
 use crate::billing::tariff::LineKind;
 use crate::db::insert_chunked;
 use crate::documents::storage::{self, NewDocument, Stored};
@@ -185,6 +186,7 @@ pub async fn apply(
     db: &impl ConnectionTrait,
     feed: Feed,
     now: DateTime<Utc>,
+    rule: &AlertRule,
 ) -> AppResult<Result<Summary, Vec<RowError>>> {
     let mut summary = Summary::default();
     let numbers = feed.customer_numbers();
@@ -225,6 +227,11 @@ pub async fn apply(
     // Bills past their due date and still unpaid become overdue.
     summary.marked_overdue = mark_overdue(db).await?;
 
+    // High usage: the feed's bills the rule flags, each once.
+    let feed_bills: Vec<&bill::Model> = bills.by_key.values().collect();
+    let flagged = alerts::flag(db, rule, &feed_bills, now).await?;
+    summary.usage_alerts = flagged.len();
+
     // Notices, by the feed's notice ID.
     let new_notice_ids = write_notices(db, &feed.notices, &locations, &mut summary).await?;
 
@@ -243,6 +250,7 @@ pub async fn apply(
         .all(db)
         .await?;
     summary.mails_queued += notify::notices_published(db, &notices).await?;
+    summary.mails_queued += notify::high_usage(db, &flagged, &locations.by_number).await?;
     Ok(Ok(summary))
 }
 

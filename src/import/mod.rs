@@ -5,7 +5,7 @@
 //! change nothing.
 
 mod apply;
-mod notify;
+pub mod notify;
 pub mod parse;
 
 use std::path::Path;
@@ -13,6 +13,7 @@ use std::path::Path;
 use entity::data_import;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 
+use crate::billing::alerts::AlertRule;
 use crate::error::AppError;
 pub use parse::RowError;
 
@@ -28,6 +29,8 @@ pub struct Summary {
     pub line_item_lists_written: usize,
     pub payments_applied: usize,
     pub marked_overdue: usize,
+    /// Bills flagged for high usage.
+    pub usage_alerts: usize,
     pub notices_inserted: usize,
     pub notices_updated: usize,
     pub documents_inserted: usize,
@@ -46,7 +49,7 @@ impl std::fmt::Display for Summary {
         write!(
             f,
             "locations +{} ~{}, readings +{} ~{}, bills +{} ~{}, line item lists {}, payments {}, \
-             overdue {}, notices +{} ~{}, documents +{} ~{}, mails {}",
+             overdue {}, usage alerts {}, notices +{} ~{}, documents +{} ~{}, mails {}",
             self.locations_inserted,
             self.locations_updated,
             self.readings_inserted,
@@ -56,6 +59,7 @@ impl std::fmt::Display for Summary {
             self.line_item_lists_written,
             self.payments_applied,
             self.marked_overdue,
+            self.usage_alerts,
             self.notices_inserted,
             self.notices_updated,
             self.documents_inserted,
@@ -87,12 +91,16 @@ impl From<sea_orm::DbErr> for ImportError {
 
 /// Imports the feed in `dir`. A run that changes something is recorded,
 /// which moves the portal's last-data-update time.
-pub async fn import(db: &DatabaseConnection, dir: &Path) -> Result<Summary, ImportError> {
+pub async fn import(
+    db: &DatabaseConnection,
+    dir: &Path,
+    rule: &AlertRule,
+) -> Result<Summary, ImportError> {
     let feed = parse::read_feed(dir).map_err(ImportError::Rejected)?;
     let txn = crate::db::write_txn(db).await?;
     // One time for the run: the bills it writes are as of it.
     let now = crate::clock::now();
-    let summary = match apply::apply(&txn, feed, now).await? {
+    let summary = match apply::apply(&txn, feed, now, rule).await? {
         Ok(summary) => summary,
         Err(errors) => {
             txn.rollback().await?;
@@ -114,7 +122,11 @@ pub async fn import(db: &DatabaseConnection, dir: &Path) -> Result<Summary, Impo
 }
 
 /// The command-line entry: the text to print, or every problem found.
-pub async fn run_cli(db: &DatabaseConnection, dir: &Path) -> Result<String, String> {
+pub async fn run_cli(
+    db: &DatabaseConnection,
+    dir: &Path,
+    rule: &AlertRule,
+) -> Result<String, String> {
     let started = std::time::Instant::now();
     let warnings: String = parse::unknown_files(dir)
         .iter()
@@ -125,7 +137,7 @@ pub async fn run_cli(db: &DatabaseConnection, dir: &Path) -> Result<String, Stri
             )
         })
         .collect();
-    match import(db, dir).await {
+    match import(db, dir, rule).await {
         Ok(summary) if summary.changed_anything() => Ok(format!(
             "{warnings}imported {} in {:.1} s: {summary}",
             dir.display(),

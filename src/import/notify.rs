@@ -150,3 +150,77 @@ pub async fn notices_published(
     }
     Ok(queued)
 }
+
+/// What a member is asked to check when usage is flagged, in order.
+pub fn leak_checks(lang: crate::i18n::Lang) -> Vec<String> {
+    vec![
+        t!(lang, "leak-check-faucet"),
+        t!(lang, "leak-check-toilet"),
+        t!(lang, "leak-check-pilot"),
+    ]
+}
+
+/// Queues one mail per new flag on a location's latest bill, to its
+/// member if they opted in (`notificationSettings.highUsage`).
+pub async fn high_usage(
+    db: &impl ConnectionTrait,
+    flagged: &[crate::billing::alerts::Flagged],
+    locations: &HashMap<String, service_location::Model>,
+) -> AppResult<usize> {
+    let by_id: HashMap<i64, &service_location::Model> =
+        locations.values().map(|l| (l.id, l)).collect();
+    let mut queued = 0;
+    for flag in flagged.iter().filter(|f| f.latest) {
+        let alert = &flag.alert;
+        let Some(location) = by_id.get(&alert.service_location_id) else {
+            continue;
+        };
+        let Some(member_id) = location.member_id else {
+            continue;
+        };
+        let Some(member) = member::Entity::find_by_id(member_id)
+            .filter(member::Column::Status.eq(MemberStatus::Active))
+            .filter(member::Column::NotifyHighUsage.eq(true))
+            .one(db)
+            .await?
+        else {
+            continue;
+        };
+        let Some(email) = &member.email else { continue };
+        let lang = member_lang(&member);
+        let month = format::month(lang, &alert.billing_month);
+        let checks: String = leak_checks(lang)
+            .iter()
+            .map(|c| match lang {
+                crate::i18n::Lang::Ja => format!("・{c}\n"),
+                crate::i18n::Lang::En => format!("- {c}\n"),
+            })
+            .collect();
+        let body = t!(
+            lang,
+            "mail-high-usage-body",
+            month = month.as_str(),
+            customer_number = location.customer_number.as_str(),
+            address = location.address.as_str(),
+            usage = format::volume(lang, alert.usage_m3.into()),
+            last_year = format::volume(lang, alert.last_year_m3.into()),
+            typical = format::volume(lang, alert.typical_high_m3.into()),
+            checks = checks.trim_end()
+        );
+        mail::enqueue(
+            db,
+            compose(
+                lang,
+                email,
+                Some(&member.display_name),
+                t!(lang, "mail-high-usage-subject", month = month.as_str()),
+                body,
+                Some(t!(lang, "mail-settings-hint")),
+            ),
+            Some(format!("high-usage:{}:{}", alert.bill_id, member.id)),
+        )
+        .await?;
+        queued += 1;
+    }
+    Ok(queued)
+}

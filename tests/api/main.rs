@@ -21,3 +21,4 @@ mod portal;
 mod scale;
 mod schema;
 mod support;
+mod usage_alerts;

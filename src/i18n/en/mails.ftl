@@ -139,6 +139,20 @@ mail-bill-issued-body =
     See the details under "Bills" on the { -portal }.
 mail-bill-due = Due date: { $date }
 mail-bill-transfer = Account transfer on: { $date } (from your registered bank account)
+mail-high-usage-subject = High water use in { $month }
+mail-high-usage-body =
+    Your water use for { $month } is well above the same period last year and your recent readings. There may be a leak.
+
+    Customer number: { $customer_number }
+    Service address: { $address }
+    Used this period: { $usage }
+    Same period last year: { $last_year }
+    Highest of recent readings: { $typical }
+
+    Please check:
+    { $checks }
+
+    If the pilot turns, water may be leaking where you cannot see it. Ask a plumber designated by the { -org } to repair it.
 mail-notice-published-subject = Notice: { $title }
 mail-notice-published-body =
     There is a new notice from the { -org }.

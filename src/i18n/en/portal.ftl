@@ -59,3 +59,10 @@ breakdown-tier-open = { $from } m³ and over ({ $price } per m³)
 rebilled-higher = On the tariff from { $from } this bill would come to { $amount }, { $change } more.
 rebilled-lower = On the tariff from { $from } this bill would come to { $amount }, { $change } less.
 rebilled-same = On the tariff from { $from } this bill would come to { $amount }, the same.
+
+## High usage (a possible leak)
+
+leak-check-faucet = whether a tap or shower is dripping
+leak-check-toilet = whether water keeps running from the toilet cistern into the bowl
+leak-check-pilot = with every tap closed, whether the pilot (the small silver wheel) on the water meter turns
+usage-alert-reason = Your use of { $usage } in { $month } is { $times } times the same period last year ({ $last_year }) and well above the highest of your recent readings ({ $typical }). There may be a leak.

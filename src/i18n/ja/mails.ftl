@@ -139,6 +139,20 @@ mail-bill-issued-body =
     明細は{ -portal }の「料金明細」でご覧いただけます。
 mail-bill-due = お支払期限: { $date }
 mail-bill-transfer = 口座振替日: { $date }（ご指定の口座から振り替えます）
+mail-high-usage-subject = { $month }分のご使用水量が多くなっています
+mail-high-usage-body =
+    { $month }分のご使用水量が、前年同期や最近の検針よりも大幅に多くなっています。漏水の可能性があります。
+
+    お客さま番号: { $customer_number }
+    給水場所: { $address }
+    今回のご使用水量: { $usage }
+    前年同期のご使用水量: { $last_year }
+    最近の検針で最も多かったご使用水量: { $typical }
+
+    次の点をご確認ください。
+    { $checks }
+
+    パイロットが回っている場合は、見えないところで水がもれているおそれがあります。{ -org }指定の給水装置工事事業者に修理をご依頼ください。
 mail-notice-published-subject = お知らせ: { $title }
 mail-notice-published-body =
     { -org }から新しいお知らせがあります。

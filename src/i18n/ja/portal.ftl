@@ -59,3 +59,10 @@ breakdown-tier-open = { $from }m³以上（1m³あたり { $price }）
 rebilled-higher = この請求を{ $from }からの料金で計算すると { $amount } で、{ $change } 高くなります。
 rebilled-lower = この請求を{ $from }からの料金で計算すると { $amount } で、{ $change } 安くなります。
 rebilled-same = この請求を{ $from }からの料金で計算しても { $amount } で、変わりません。
+
+## 使用水量の急増（漏水のおそれ）
+
+leak-check-faucet = 蛇口やシャワーから水がもれていないか
+leak-check-toilet = トイレのタンクから便器に水が流れ続けていないか
+leak-check-pilot = 家中の蛇口を閉めた状態で、水道メーターのパイロット（銀色のコマ）が回っていないか
+usage-alert-reason = { $month }分のご使用水量 { $usage } は、前年同期（{ $last_year }）の{ $times }倍で、最近の検針で最も多かった { $typical } も大きく上回っています。漏水の可能性があります。
