@@ -17,6 +17,7 @@ pub mod notice;
 pub mod notice_read;
 pub mod password_reset;
 pub mod registration;
+pub mod reset_letter;
 pub mod secret_question;
 pub mod service_location;
 pub mod session;

@@ -84,4 +84,13 @@ pub enum AuditAction {
     /// Unlinked a service location from a member who cannot be reached.
     #[sea_orm(string_value = "unlink_location")]
     UnlinkLocation,
+    /// Issued a password-reset letter to a member's service location.
+    #[sea_orm(string_value = "issue_reset_letter")]
+    IssueResetLetter,
+    /// Downloaded a reset letter to print and post it.
+    #[sea_orm(string_value = "download_reset_letter")]
+    DownloadResetLetter,
+    /// Searched members and locations.
+    #[sea_orm(string_value = "search")]
+    Search,
 }

@@ -295,6 +295,43 @@ pub fn withdrawn(member: &member::Model, to: &str) -> OutgoingMail {
     )
 }
 
+/// Staff posted a reset letter: the member knows one is on its way (and
+/// calls the desk if they did not ask for it).
+pub fn reset_letter_issued(
+    member: &member::Model,
+    to: &str,
+    address: &str,
+    expires_at: DateTime<Utc>,
+) -> OutgoingMail {
+    let lang = member_lang(member);
+    mail(
+        lang,
+        to,
+        Some(&member.display_name),
+        t!(lang, "mail-reset-letter-subject"),
+        t!(
+            lang,
+            "mail-reset-letter-body",
+            address = address,
+            expires = when(lang, expires_at)
+        ),
+        Unsolicited::Omit,
+    )
+}
+
+/// The letter's code was used: password and secret answer are new.
+pub fn reset_by_letter(member: &member::Model, to: &str) -> OutgoingMail {
+    let lang = member_lang(member);
+    mail(
+        lang,
+        to,
+        Some(&member.display_name),
+        t!(lang, "mail-reset-by-letter-subject"),
+        t!(lang, "mail-reset-by-letter-body"),
+        Unsolicited::Omit,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

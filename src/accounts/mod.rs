@@ -46,4 +46,7 @@ pub enum AccountError {
     },
     /// Not one of the member's own signed-in devices.
     SessionNotFound,
+    /// A reset letter's code that is wrong, spent, expired or not for
+    /// this portal customer number (one refusal for all).
+    LetterInvalid,
 }

@@ -58,7 +58,7 @@ pub async fn check_current_password(
 /// What a member's password must not contain: their login ID and the
 /// customer numbers (10 digits) and portal customer numbers (12) of every
 /// location they hold.
-pub(super) async fn personal_words(
+pub(crate) async fn personal_words(
     db: &impl ConnectionTrait,
     member: &member::Model,
 ) -> AppResult<Vec<String>> {
@@ -137,7 +137,7 @@ pub(super) async fn set_password(
 }
 
 /// [`set_password`]'s writes, inside the caller's transaction.
-pub(super) async fn write_password(
+pub(crate) async fn write_password(
     txn: &impl ConnectionTrait,
     keyring: &throttle::Keyring,
     member: &member::Model,

@@ -60,6 +60,10 @@ impl Keyring {
     pub fn recovery(&self, portal_customer_number: &str) -> Key {
         self.keyed("recovery", portal_customer_number)
     }
+    /// Reset-letter codes tried for one portal customer number.
+    pub fn letter(&self, portal_customer_number: &str) -> Key {
+        self.keyed("letter", portal_customer_number)
+    }
     /// Registration mails requested for one address.
     pub fn registration_mail(&self, email: &str) -> Key {
         self.keyed("registration-mail", email)

@@ -51,6 +51,18 @@ pub struct CompleteRegistrationInput {
 }
 
 #[derive(InputObject)]
+pub struct ResetPasswordWithLetterInput {
+    /// ポータルサイト用お客さま番号, as printed on the letter.
+    pub portal_customer_number: String,
+    /// 再設定コード from the letter (`ABCD-EFGH-JKMN`; case, spaces and
+    /// full-width letters do not matter).
+    pub code: String,
+    pub new_password: String,
+    pub secret_question_id: ID,
+    pub secret_answer: String,
+}
+
+#[derive(InputObject)]
 pub struct RecoverLoginIdInput {
     pub portal_customer_number: String,
     pub secret_answer: String,
@@ -414,6 +426,45 @@ impl AccountMutation {
             result.is_ok(),
             Subject::Unknown,
             "mailed_link",
+        );
+        ctx.wake_mail();
+        Ok(SuccessPayload::from(result))
+    }
+
+    /// パスワード再設定（郵送のご案内）: for a member who forgot both password
+    /// and secret answer, the code from the letter staff posted
+    /// (`support.issueResetLetter`) and the portal customer number set a
+    /// new password and a new secret question and answer, once, within 14
+    /// days; every session ends and the member is mailed. It does not sign
+    /// in. Wrong codes lock the number like wrong secret answers.
+    async fn reset_password_with_letter(
+        &self,
+        ctx: &Context<'_>,
+        input: ResetPasswordWithLetterInput,
+    ) -> GqlResult<SuccessPayload> {
+        ctx.config()
+            .service_hours
+            .ensure_open(crate::clock::now())?;
+        let result = crate::support::letters::redeem(
+            ctx.db(),
+            ctx.config(),
+            ctx.hasher(),
+            &guard::client_address(ctx),
+            crate::support::letters::Redemption {
+                portal_customer_number: &input.portal_customer_number,
+                code: &input.code,
+                new_password: &input.new_password,
+                secret_question_id: input.secret_question_id.as_str(),
+                secret_answer: &input.secret_answer,
+            },
+        )
+        .await?;
+        guard::security_log(
+            ctx,
+            Event::PasswordReset,
+            result.is_ok(),
+            Subject::Number(&input.portal_customer_number),
+            "posted_letter",
         );
         ctx.wake_mail();
         Ok(SuccessPayload::from(result))

@@ -307,6 +307,11 @@ pub fn account_error(err: AccountError, lang: Lang) -> UserError {
             ),
         ),
         E::SessionNotFound => (Some("id"), "NOT_FOUND", t!(lang, "user-session-not-found")),
+        E::LetterInvalid => (
+            Some("code"),
+            "CODE_INVALID",
+            t!(lang, "user-letter-invalid"),
+        ),
     };
     UserError::new(field, code, message)
 }
@@ -353,6 +358,24 @@ pub fn refusal(refused: Refusal) -> UserError {
         Refusal::NoticeNotFound => (Some("id"), "NOT_FOUND", t!(lang, "user-notice-not-found")),
     };
     UserError::new(field, code, message)
+}
+
+/// The `userErrors` entry of a letter not issued.
+pub fn letter_error(err: crate::support::letters::LetterError) -> UserError {
+    use crate::support::letters::LetterError as E;
+    let lang = lang();
+    match err {
+        E::MemberNotFound => UserError::new(
+            Some("memberId"),
+            "NOT_FOUND",
+            t!(lang, "user-letter-member-not-found"),
+        ),
+        E::NoAddress => UserError::new(
+            Some("serviceLocationId"),
+            "NO_ADDRESS",
+            t!(lang, "user-letter-no-address"),
+        ),
+    }
 }
 
 /// The `userErrors` entry of a refused unlink.

@@ -142,6 +142,12 @@ pub enum AuditActionKind {
     UnlockMember,
     /// Unlinked a location from a member who cannot be reached.
     UnlinkLocation,
+    /// Issued a password-reset letter.
+    IssueResetLetter,
+    /// Downloaded a reset letter to post it.
+    DownloadResetLetter,
+    /// Searched members and locations.
+    Search,
 }
 
 /// One audit log entry.
@@ -162,6 +168,9 @@ impl AuditEntry {
             AuditAction::ViewMember => AuditActionKind::ViewMember,
             AuditAction::UnlockMember => AuditActionKind::UnlockMember,
             AuditAction::UnlinkLocation => AuditActionKind::UnlinkLocation,
+            AuditAction::IssueResetLetter => AuditActionKind::IssueResetLetter,
+            AuditAction::DownloadResetLetter => AuditActionKind::DownloadResetLetter,
+            AuditAction::Search => AuditActionKind::Search,
         }
     }
     async fn member_id(&self) -> Option<ID> {
@@ -184,6 +193,13 @@ impl AuditEntry {
                 "audit-unlink-location",
                 reason = self.0.detail.as_str()
             ),
+            AuditAction::IssueResetLetter => t!(
+                lang,
+                "audit-issue-reset-letter",
+                address = self.0.detail.as_str()
+            ),
+            AuditAction::DownloadResetLetter => t!(lang, "audit-download-reset-letter"),
+            AuditAction::Search => t!(lang, "audit-search", query = self.0.detail.as_str()),
         }
     }
     async fn created_at(&self) -> DateTime {
@@ -314,6 +330,52 @@ impl SupportMutations {
         )
     }
 
+    /// For a member who forgot both password and secret answer: a letter
+    /// with a one-time code (14 days), posted to the member's service
+    /// location (`serviceLocationId`, or their first). Staff download it
+    /// once to print (`letter.downloadPath`, with the staff session) and
+    /// never see or set a password; the member is mailed that it is on its
+    /// way. Older unused letters are voided. Audited.
+    async fn issue_reset_letter(
+        &self,
+        ctx: &Context<'_>,
+        input: IssueResetLetterInput,
+    ) -> GqlResult<IssueResetLetterPayload> {
+        let member_id = input.member_id.parse::<i64>().unwrap_or(-1);
+        let location_id = input
+            .service_location_id
+            .as_ref()
+            .map(|id| id.parse::<i64>().unwrap_or(-1));
+        let issued = crate::support::letters::issue(
+            ctx.db(),
+            ctx.config(),
+            self.0.id,
+            member_id,
+            location_id,
+        )
+        .await?;
+        ctx.wake_mail();
+        Ok(match issued {
+            Ok(issued) => {
+                guard::security_log(
+                    ctx,
+                    Event::StaffAction,
+                    true,
+                    Subject::Member(issued.letter.member_id),
+                    "reset_letter",
+                );
+                IssueResetLetterPayload {
+                    letter: Some(ResetLetter(issued.letter, issued.location)),
+                    user_errors: vec![],
+                }
+            }
+            Err(e) => IssueResetLetterPayload {
+                letter: None,
+                user_errors: vec![errors::letter_error(e)],
+            },
+        })
+    }
+
     /// Lifts the sign-in and recovery locks of a member.
     async fn unlock_member(&self, ctx: &Context<'_>, id: ID) -> GqlResult<UnlockMemberPayload> {
         let member = match id.parse::<i64>() {
@@ -349,6 +411,49 @@ impl SupportMutations {
             member: Some(SupportMember(member)),
             user_errors: vec![],
         })
+    }
+}
+
+#[derive(InputObject)]
+pub struct IssueResetLetterInput {
+    pub member_id: ID,
+    /// Where to post it: one of the member's locations (default: the
+    /// first they linked).
+    pub service_location_id: Option<ID>,
+}
+
+#[derive(SimpleObject)]
+pub struct IssueResetLetterPayload {
+    pub letter: Option<ResetLetter>,
+    pub user_errors: Vec<UserError>,
+}
+
+/// A posted password-reset letter (its code is only on paper).
+pub struct ResetLetter(entity::reset_letter::Model, service_location::Model);
+
+#[Object]
+impl ResetLetter {
+    async fn id(&self) -> ID {
+        self.0.id.into()
+    }
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
+    }
+    /// The code works until then.
+    async fn expires_at(&self) -> DateTime {
+        DateTime(self.0.expires_at)
+    }
+    /// Where it is posted.
+    async fn addressed_to(&self) -> SupportServiceLocation {
+        SupportServiceLocation(self.1.clone())
+    }
+    /// The printable PDF, for the staff session, once: it is wiped as it
+    /// is handed over (null once downloaded).
+    async fn download_path(&self) -> Option<String> {
+        self.0
+            .downloaded_at
+            .is_none()
+            .then(|| format!("/support/reset-letters/{}", self.0.id))
     }
 }
 

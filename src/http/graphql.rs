@@ -130,21 +130,27 @@ pub fn app_error(
     response
 }
 
+/// Whose session (cookie or bearer) a plain-HTTP request carries, if any.
+pub async fn session_principal(
+    app: &crate::graphql::AppState,
+    headers: &HeaderMap,
+) -> Result<Option<crate::auth::Principal>, AppError> {
+    let Some(token) = crate::auth::session::token_from_headers(headers, &app.config) else {
+        return Ok(None);
+    };
+    crate::auth::session::resolve(&app.db, &app.config, &token).await
+}
+
 /// The signed-in member a plain-HTTP request's session (cookie or bearer)
 /// belongs to, if any.
 pub async fn session_member(
     app: &crate::graphql::AppState,
     headers: &HeaderMap,
 ) -> Result<Option<i64>, AppError> {
-    let Some(token) = crate::auth::session::token_from_headers(headers, &app.config) else {
-        return Ok(None);
-    };
-    Ok(
-        match crate::auth::session::resolve(&app.db, &app.config, &token).await? {
-            Some(crate::auth::Principal::Member { member_id, .. }) => Some(member_id),
-            _ => None,
-        },
-    )
+    Ok(match session_principal(app, headers).await? {
+        Some(crate::auth::Principal::Member { member_id, .. }) => Some(member_id),
+        _ => None,
+    })
 }
 
 fn no_store(response: &mut Response) {

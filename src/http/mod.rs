@@ -3,6 +3,7 @@
 mod documents;
 mod exports;
 mod graphql;
+mod letters;
 mod playground;
 pub mod serve;
 
@@ -43,10 +44,12 @@ pub fn router(state: HttpState) -> Router {
         .route("/email/confirm", get(playground::from_mail))
         .route("/unlock", get(playground::from_mail))
         .route("/recover", get(playground::from_mail))
+        .route("/password/letter", get(playground::from_mail))
         .route("/playground/assets/{file}", get(playground::asset))
         .route("/playground/operations/{file}", get(playground::operation))
         .route("/documents/{id}", get(documents::download))
         .route("/exports/usage.csv", get(exports::csv))
+        .route("/support/reset-letters/{id}", get(letters::download))
         .route("/exports/usage.json", get(exports::json))
         .route("/healthz", get(healthz))
         .fallback(not_found)

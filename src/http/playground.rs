@@ -57,6 +57,10 @@ pub const OPERATIONS: &[(&str, &str)] = &[
         include_str!("../../playground/operations/usage-alert.graphql"),
     ),
     (
+        "reset-letter.graphql",
+        include_str!("../../playground/operations/reset-letter.graphql"),
+    ),
+    (
         "whats-next.graphql",
         include_str!("../../playground/operations/whats-next.graphql"),
     ),
@@ -175,6 +179,14 @@ fn mail_link(path: &str, token: &str) -> Option<(&'static str, &'static str, ser
             "unlock.graphql",
             "UnlockSignIn",
             json!({ "token": token, "password": "" }),
+        ),
+        "/password/letter" => (
+            "reset-letter.graphql",
+            "ResetPasswordWithLetter",
+            json!({ "input": {
+                "portalCustomerNumber": "", "code": "", "newPassword": "",
+                "secretQuestionId": "1", "secretAnswer": "",
+            } }),
         ),
         "/recover" => (
             "mail-links.graphql",

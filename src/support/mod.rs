@@ -3,4 +3,5 @@
 //! are separate from members and managed from the command line.
 
 pub mod cli;
+pub mod letters;
 pub mod service;

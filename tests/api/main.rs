@@ -13,6 +13,7 @@ mod edge;
 mod helpers;
 mod import;
 mod language;
+mod letters;
 mod mail;
 mod membership;
 mod notices;

@@ -87,3 +87,25 @@ demo-notice-usage-less = { $address } used { $usage } for { $month }, { $differe
 demo-notice-usage-same = { $address } used { $usage } for { $month }, the same as last time.
 demo-notice-overdue-title = We have not received your payment
 demo-notice-overdue-body = We have not received payment for { $address }, { $month } ({ $amount }, due { $due }). Please pay soon with the payment slip you received.
+
+## Password-reset letter (posted)
+
+letter-reset-title = Resetting your password
+letter-reset-body =
+    { $address }
+    { $name }
+
+    { $issued }
+
+    With this letter you can set a new password and secret answer for the { -portal }.
+    Enter the reset code and the portal customer number below under "Reset by letter" on the { -portal }, then choose a new password and secret answer.
+
+    Portal customer number: { $portal_number }
+    Reset code: { $code }
+    Valid until: { $expires }
+
+    Where: { $url }
+    The code works once. Do not show it to anyone.
+    If you did not ask for this, destroy this letter and call the { -desk } ({ -desk-phone }).
+
+    { -org }

@@ -97,3 +97,6 @@ user-simulation-usage = Enter a usage of 0 to { $max } m³, in whole cubic metre
 user-simulation-months = Choose one or two months (the { -org } reads meters every two months, large users every month).
 user-simulation-diameter = Choose a meter diameter of { $sizes } (mm).
 user-simulation-no-tariff = There is no tariff before { $first }; choose a day on or after it.
+user-letter-invalid = The letter's code or the portal customer number is wrong, or the code has expired. Please check the letter we posted.
+user-letter-member-not-found = No such member.
+user-letter-no-address = There is no service location to post it to (give one of this member's locations).

@@ -160,3 +160,16 @@ mail-notice-published-body =
     { $title }
 
     { $body }
+mail-reset-letter-subject = A password-reset letter is on its way
+mail-reset-letter-body =
+    As you asked, we are posting a letter to your service address ({ $address }) with which you can set a new password and secret answer.
+    The code in the letter works until { $expires }.
+    We post such letters only when both the password and the secret answer are forgotten.
+
+    If you did not ask for this, please call the { -desk } at once.
+mail-reset-by-letter-subject = Your password and secret answer were reset
+mail-reset-by-letter-body =
+    The code in the letter we posted was used to set a new password and secret answer.
+    For your safety, every device has been signed out. Please sign in with the new password.
+
+    If this was not you, please call the { -desk } at once.

@@ -66,3 +66,6 @@ leak-check-faucet = whether a tap or shower is dripping
 leak-check-toilet = whether water keeps running from the toilet cistern into the bowl
 leak-check-pilot = with every tap closed, whether the pilot (the small silver wheel) on the water meter turns
 usage-alert-reason = Your use of { $usage } in { $month } is { $times } times the same period last year ({ $last_year }) and well above the highest of your recent readings ({ $typical }). There may be a leak.
+audit-issue-reset-letter = Issued a password-reset letter (posted to { $address }).
+audit-download-reset-letter = Downloaded a password-reset letter to print.
+audit-search = Searched members and locations ({ $query }).

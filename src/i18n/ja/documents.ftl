@@ -86,3 +86,25 @@ demo-notice-usage-less = { $address }の{ $month }分のご使用水量は{ $usa
 demo-notice-usage-same = { $address }の{ $month }分のご使用水量は{ $usage }で、前回と同じでした。
 demo-notice-overdue-title = 料金のお支払いが確認できていません
 demo-notice-overdue-body = { $address }の{ $month }分のご請求（{ $amount }、お支払期限 { $due }）のお支払いが確認できていません。お手元の納付書で、お早めにお支払いください。
+
+## パスワード再設定のご案内（郵送）
+
+letter-reset-title = パスワード再設定のご案内
+letter-reset-body =
+    { $address }
+    { $name } 様
+
+    { $issued }
+
+    { -portal }のパスワードと秘密の質問の答えを再設定するためのご案内です。
+    次の再設定コードとポータルサイト用お客さま番号を、{ -portal }の「パスワード再設定（郵送のご案内）」で入力し、新しいパスワードと秘密の質問の答えを設定してください。
+
+    ポータルサイト用お客さま番号: { $portal_number }
+    再設定コード: { $code }
+    有効期限: { $expires }
+
+    入力先: { $url }
+    このコードは1回だけ使えます。ほかの人に見せないでください。
+    お心当たりのない場合は、このご案内を破棄し、{ -desk }（{ -desk-phone }）までご連絡ください。
+
+    { -org }

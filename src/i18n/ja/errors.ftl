@@ -98,3 +98,6 @@ user-simulation-usage = ご使用水量は0から{ $max }m³までの整数で�
 user-simulation-months = 期間は1か月または2か月を選んでください（{ -org }の検針は2か月ごと、大口のお客さまは毎月です）。
 user-simulation-diameter = メーター口径は次のいずれかを選んでください: { $sizes }（mm）。
 user-simulation-no-tariff = { $first }より前の料金表はありません。{ $first }以降の日付を選んでください。
+user-letter-invalid = ご案内のコードまたはポータルサイト用お客さま番号が正しくないか、有効期限が過ぎています。郵送したご案内をご確認ください。
+user-letter-member-not-found = 会員が見つかりません。
+user-letter-no-address = 郵送先の給水場所が見つかりません（この会員の給水場所を指定してください）。

@@ -1,0 +1,62 @@
+//! `GET /support/reset-letters/{id}`: a posted password-reset letter's
+//! PDF, for a staff session, once (it is wiped as it is handed over, so
+//! the code stays nowhere but on paper). Anyone else, and a second
+//! download, gets the same 404.
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
+
+use super::HttpState;
+use super::graphql::app_error as error;
+use super::graphql::{refuse, request_lang};
+use crate::auth::Principal;
+
+pub async fn download(
+    State(state): State<HttpState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let app = &state.app;
+    let lang = request_lang(&headers);
+    let hours = app.config.service_hours;
+    let not_found = || {
+        refuse(
+            lang,
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            "error-not-found-document",
+        )
+    };
+    let staff_id = match super::graphql::session_principal(app, &headers).await {
+        Ok(Some(Principal::Staff { staff_id, .. })) => staff_id,
+        Ok(_) => return not_found(),
+        Err(err) => return error(lang, StatusCode::INTERNAL_SERVER_ERROR, &err, hours),
+    };
+    let Ok(id) = id.parse::<i64>() else {
+        return not_found();
+    };
+    let pdf = match crate::support::letters::take_pdf(&app.db, staff_id, id).await {
+        Ok(Some(pdf)) => pdf,
+        Ok(None) => return not_found(),
+        Err(err) => return error(lang, StatusCode::INTERNAL_SERVER_ERROR, &err, hours),
+    };
+    let mut response = Response::new(Body::from(pdf));
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    if let Ok(value) =
+        HeaderValue::from_str(&format!("attachment; filename=\"reset-letter-{id}.pdf\""))
+    {
+        h.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
