@@ -12,6 +12,8 @@ pub struct Model {
     #[sea_orm(unique)]
     pub dedup_key: Option<String>,
     pub to_address: String,
+    /// The member it is for, if one (kept after sending).
+    pub member_id: Option<i64>,
     pub subject: String,
     pub body: String,
     pub attempts: i32,

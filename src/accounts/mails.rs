@@ -21,18 +21,32 @@ enum Unsolicited {
     Omit,
 }
 
+/// Whom a mail greets: a member (the outbox keeps which, so the support
+/// desk sees what became of their mails after the address is erased), a
+/// name before there is a member, or nobody by name.
+#[derive(Clone, Copy, Debug)]
+pub enum Addressee<'a> {
+    Member(&'a member::Model),
+    Named(&'a str),
+    Anyone,
+}
+
 /// A whole mail: salutation, `body`, closing and signature.
 pub fn compose(
     lang: Lang,
     to: &str,
-    name: Option<&str>,
+    addressee: Addressee<'_>,
     subject: String,
     body: String,
     footer: Option<String>,
 ) -> OutgoingMail {
-    let salutation = match name {
-        Some(name) => t!(lang, "mail-salutation", name = name),
-        None => t!(lang, "mail-salutation-anonymous"),
+    let (salutation, member_id) = match addressee {
+        Addressee::Member(member) => (
+            t!(lang, "mail-salutation", name = member.display_name.as_str()),
+            Some(member.id),
+        ),
+        Addressee::Named(name) => (t!(lang, "mail-salutation", name = name), None),
+        Addressee::Anyone => (t!(lang, "mail-salutation-anonymous"), None),
     };
     let mut text = format!("{salutation}\n\n{}\n\n", body.trim_end());
     if let Some(footer) = footer {
@@ -47,19 +61,20 @@ pub fn compose(
         to: to.to_string(),
         subject: t!(lang, "mail-subject", subject = subject),
         body: text,
+        member_id,
     }
 }
 
 fn mail(
     lang: Lang,
     to: &str,
-    name: Option<&str>,
+    addressee: Addressee<'_>,
     subject: String,
     body: String,
     unsolicited: Unsolicited,
 ) -> OutgoingMail {
     let footer = (unsolicited == Unsolicited::Mention).then(|| t!(lang, "mail-unsolicited"));
-    compose(lang, to, name, subject, body, footer)
+    compose(lang, to, addressee, subject, body, footer)
 }
 
 fn when(lang: Lang, at: DateTime<Utc>) -> String {
@@ -75,7 +90,7 @@ pub fn registration_link(
     mail(
         lang,
         to,
-        None,
+        Addressee::Anyone,
         t!(lang, "mail-registration-link-subject"),
         t!(
             lang,
@@ -91,7 +106,7 @@ pub fn already_registered(lang: Lang, to: &str) -> OutgoingMail {
     mail(
         lang,
         to,
-        None,
+        Addressee::Anyone,
         t!(lang, "mail-already-registered-subject"),
         t!(lang, "mail-already-registered-body"),
         Unsolicited::Mention,
@@ -102,7 +117,7 @@ pub fn registration_complete(lang: Lang, to: &str, login_id: &str, name: &str) -
     mail(
         lang,
         to,
-        Some(name),
+        Addressee::Named(name),
         t!(lang, "mail-registration-complete-subject"),
         t!(lang, "mail-registration-complete-body", login_id = login_id),
         Unsolicited::Omit,
@@ -114,7 +129,7 @@ pub fn login_id_shown(member: &member::Model, to: &str) -> OutgoingMail {
     mail(
         lang,
         to,
-        Some(&member.display_name),
+        Addressee::Member(member),
         t!(lang, "mail-login-id-shown-subject"),
         t!(lang, "mail-login-id-shown-body"),
         Unsolicited::Omit,
@@ -126,7 +141,7 @@ pub fn password_reset(member: &member::Model, to: &str) -> OutgoingMail {
     mail(
         lang,
         to,
-        Some(&member.display_name),
+        Addressee::Member(member),
         t!(lang, "mail-password-reset-subject"),
         t!(lang, "mail-password-reset-body"),
         Unsolicited::Omit,
@@ -143,7 +158,7 @@ pub fn password_reset_confirm(
     mail(
         lang,
         to,
-        Some(&member.display_name),
+        Addressee::Member(member),
         t!(lang, "mail-password-reset-confirm-subject"),
         t!(
             lang,
@@ -166,7 +181,7 @@ pub fn sign_in_locked(
     mail(
         lang,
         to,
-        Some(&member.display_name),
+        Addressee::Member(member),
         t!(lang, "mail-sign-in-locked-subject"),
         t!(
             lang,
@@ -189,7 +204,7 @@ pub fn new_device_sign_in(
     mail(
         lang,
         to,
-        Some(&member.display_name),
+        Addressee::Member(member),
         t!(lang, "mail-new-device-subject"),
         t!(
             lang,
@@ -212,7 +227,7 @@ pub fn recovery_locked(
     mail(
         lang,
         to,
-        Some(&member.display_name),
+        Addressee::Member(member),
         t!(lang, "mail-recovery-locked-subject"),
         t!(
             lang,
@@ -230,7 +245,7 @@ pub fn password_changed(member: &member::Model, to: &str) -> OutgoingMail {
     mail(
         lang,
         to,
-        Some(&member.display_name),
+        Addressee::Member(member),
         t!(lang, "mail-password-changed-subject"),
         t!(lang, "mail-password-changed-body"),
         Unsolicited::Omit,
@@ -247,7 +262,7 @@ pub fn email_change_confirm(
     mail(
         lang,
         to,
-        Some(&member.display_name),
+        Addressee::Member(member),
         t!(lang, "mail-email-change-confirm-subject"),
         t!(
             lang,
@@ -264,7 +279,7 @@ pub fn email_change_requested(member: &member::Model, to: &str) -> OutgoingMail 
     mail(
         lang,
         to,
-        Some(&member.display_name),
+        Addressee::Member(member),
         t!(lang, "mail-email-change-requested-subject"),
         t!(lang, "mail-email-change-requested-body"),
         Unsolicited::Omit,
@@ -276,7 +291,7 @@ pub fn email_changed(member: &member::Model, to: &str) -> OutgoingMail {
     mail(
         lang,
         to,
-        Some(&member.display_name),
+        Addressee::Member(member),
         t!(lang, "mail-email-changed-subject"),
         t!(lang, "mail-email-changed-body"),
         Unsolicited::Mention,
@@ -288,7 +303,7 @@ pub fn withdrawn(member: &member::Model, to: &str) -> OutgoingMail {
     mail(
         lang,
         to,
-        Some(&member.display_name),
+        Addressee::Member(member),
         t!(lang, "mail-withdrawn-subject"),
         t!(lang, "mail-withdrawn-body"),
         Unsolicited::Mention,
@@ -307,7 +322,7 @@ pub fn reset_letter_issued(
     mail(
         lang,
         to,
-        Some(&member.display_name),
+        Addressee::Member(member),
         t!(lang, "mail-reset-letter-subject"),
         t!(
             lang,
@@ -325,7 +340,7 @@ pub fn reset_by_letter(member: &member::Model, to: &str) -> OutgoingMail {
     mail(
         lang,
         to,
-        Some(&member.display_name),
+        Addressee::Member(member),
         t!(lang, "mail-reset-by-letter-subject"),
         t!(lang, "mail-reset-by-letter-body"),
         Unsolicited::Omit,

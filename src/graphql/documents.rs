@@ -26,7 +26,7 @@ pub enum DocumentKind {
 }
 
 impl DocumentKind {
-    fn of(stored: entity::types::DocumentKind) -> Self {
+    pub fn of(stored: entity::types::DocumentKind) -> Self {
         use entity::types::DocumentKind as Stored;
         match stored {
             Stored::MeterReading => Self::MeterReading,

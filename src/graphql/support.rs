@@ -18,6 +18,7 @@ use crate::graphql::errors::{self, GqlResult, Refusal, UserError};
 use crate::graphql::guard;
 use crate::graphql::pagination::{decode_cursor, encode_cursor, page_size};
 use crate::graphql::{AppContext, parse_id, scalars::DateTime};
+use crate::support::member_view;
 use crate::support::service;
 use crate::support::service::AuditAction;
 use crate::t;
@@ -76,6 +77,177 @@ impl SupportMember {
     async fn service_locations(&self, ctx: &Context<'_>) -> GqlResult<Vec<SupportServiceLocation>> {
         let rows = crate::accounts::service::locations_of(ctx.db(), self.0.id).await?;
         Ok(rows.into_iter().map(SupportServiceLocation).collect())
+    }
+    /// Every failure count and lock in the member's way: sign-in, the
+    /// secret question and reset letters of each portal customer number,
+    /// and the client addresses they signed in from in the last 30 days.
+    async fn locks(&self, ctx: &Context<'_>) -> GqlResult<Vec<MemberLock>> {
+        let locks = member_view::locks(ctx.db(), ctx.hasher().keyring(), &self.0).await?;
+        Ok(locks.into_iter().map(MemberLock).collect())
+    }
+    /// When they last signed in (while the session is kept).
+    async fn last_sign_in_at(&self, ctx: &Context<'_>) -> GqlResult<Option<DateTime>> {
+        Ok(member_view::last_sign_in(ctx.db(), self.0.id)
+            .await?
+            .map(DateTime))
+    }
+    /// The documents of their locations, newest first (at most 50).
+    async fn documents(&self, ctx: &Context<'_>) -> GqlResult<Vec<SupportDocument>> {
+        let rows = member_view::documents(ctx.db(), self.0.id).await?;
+        Ok(rows.into_iter().map(SupportDocument).collect())
+    }
+    /// The notices sent to them alone, newest first (at most 50), with
+    /// when they read each.
+    async fn notices_sent(&self, ctx: &Context<'_>) -> GqlResult<Vec<SupportNotice>> {
+        let rows = member_view::personal_notices(ctx.db(), self.0.id).await?;
+        Ok(rows.into_iter().map(SupportNotice).collect())
+    }
+    /// The mails to their address, newest first (at most 50), and what
+    /// became of each: "the mail never came".
+    async fn mails(&self, ctx: &Context<'_>) -> GqlResult<Vec<MailDelivery>> {
+        let rows = member_view::mails(ctx.db(), &self.0).await?;
+        Ok(rows.into_iter().map(MailDelivery).collect())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
+pub enum LockKind {
+    /// ログイン (the login ID).
+    SignIn,
+    /// 秘密の質問 (a portal customer number).
+    Recovery,
+    /// 郵送のご案内のコード (a portal customer number).
+    Letter,
+    /// One client address.
+    Address,
+}
+
+/// A failure count, locked or not yet.
+pub struct MemberLock(member_view::Lock);
+
+#[Object]
+impl MemberLock {
+    async fn kind(&self) -> LockKind {
+        match self.0.kind {
+            member_view::LockKind::SignIn => LockKind::SignIn,
+            member_view::LockKind::Recovery => LockKind::Recovery,
+            member_view::LockKind::Letter => LockKind::Letter,
+            member_view::LockKind::Address => LockKind::Address,
+        }
+    }
+    /// The login ID, portal customer number or client address (with the
+    /// kind of attempt).
+    async fn subject(&self) -> &str {
+        &self.0.subject
+    }
+    async fn failures(&self) -> i32 {
+        self.0.failures
+    }
+    /// Locked until then; null while only counting.
+    async fn locked_until(&self) -> Option<DateTime> {
+        self.0.locked_until.map(DateTime)
+    }
+}
+
+/// A document as a clerk lists it.
+pub struct SupportDocument(member_view::DocumentRow);
+
+#[Object]
+impl SupportDocument {
+    async fn id(&self) -> ID {
+        self.0.id.into()
+    }
+    async fn service_location_id(&self) -> ID {
+        self.0.service_location_id.into()
+    }
+    async fn kind(&self) -> crate::graphql::documents::DocumentKind {
+        crate::graphql::documents::DocumentKind::of(self.0.kind)
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn issued_on(&self) -> crate::graphql::scalars::Date {
+        crate::graphql::scalars::Date(self.0.issued_on)
+    }
+    async fn size_bytes(&self) -> i64 {
+        self.0.size_bytes
+    }
+}
+
+/// A notice sent to one member.
+pub struct SupportNotice((entity::notice::Model, Option<chrono::DateTime<chrono::Utc>>));
+
+#[Object]
+impl SupportNotice {
+    async fn id(&self) -> ID {
+        self.0.0.id.into()
+    }
+    async fn title(&self) -> &str {
+        &self.0.0.title
+    }
+    async fn body(&self) -> &str {
+        &self.0.0.body
+    }
+    async fn published_at(&self) -> DateTime {
+        DateTime(self.0.0.published_at)
+    }
+    /// When the member read it; null while unread.
+    async fn read_at(&self) -> Option<DateTime> {
+        self.0.1.map(DateTime)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
+pub enum DeliveryState {
+    /// Waiting for its first try.
+    Queued,
+    /// Handed to the mail server.
+    Sent,
+    /// Tried and failed; tried again at `nextAttemptAt`.
+    Failing,
+}
+
+/// One mail to the member and what became of it.
+pub struct MailDelivery(entity::mail_outbox::Model);
+
+#[Object]
+impl MailDelivery {
+    async fn id(&self) -> ID {
+        self.0.id.into()
+    }
+    /// Null once sent: a sent mail keeps no address.
+    async fn to_address(&self) -> Option<&str> {
+        Some(self.0.to_address.as_str()).filter(|a| !a.is_empty())
+    }
+    async fn subject(&self) -> &str {
+        &self.0.subject
+    }
+    async fn state(&self) -> DeliveryState {
+        match member_view::delivery(&self.0) {
+            member_view::Delivery::Queued => DeliveryState::Queued,
+            member_view::Delivery::Sent => DeliveryState::Sent,
+            member_view::Delivery::Failing => DeliveryState::Failing,
+        }
+    }
+    async fn attempts(&self) -> i32 {
+        self.0.attempts
+    }
+    /// The mail server's last refusal, while failing.
+    async fn last_error(&self) -> Option<&str> {
+        self.0.last_error.as_deref()
+    }
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
+    }
+    async fn sent_at(&self) -> Option<DateTime> {
+        self.0.sent_at.map(DateTime)
+    }
+    /// The next try, while not sent.
+    async fn next_attempt_at(&self) -> Option<DateTime> {
+        self.0
+            .sent_at
+            .is_none()
+            .then_some(DateTime(self.0.next_attempt_at))
     }
 }
 

@@ -12,7 +12,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use chrono::Datelike;
 use entity::types::PaymentMethod;
 
-use crate::accounts::mails::{compose, member_lang};
+use crate::accounts::mails::{Addressee, compose, member_lang};
 use crate::error::AppResult;
 use crate::i18n::format;
 use crate::mail::{self, OutgoingMail};
@@ -42,7 +42,7 @@ fn bill_mail(
     compose(
         lang,
         email,
-        Some(&member.display_name),
+        Addressee::Member(member),
         t!(lang, "mail-bill-issued-subject", month = month.as_str()),
         t!(
             lang,
@@ -128,7 +128,7 @@ pub async fn notices_published(
                 compose(
                     lang,
                     email,
-                    Some(&member.display_name),
+                    Addressee::Member(member),
                     t!(
                         lang,
                         "mail-notice-published-subject",
@@ -212,7 +212,7 @@ pub async fn high_usage(
             compose(
                 lang,
                 email,
-                Some(&member.display_name),
+                Addressee::Member(&member),
                 t!(lang, "mail-high-usage-subject", month = month.as_str()),
                 body,
                 Some(t!(lang, "mail-settings-hint")),

@@ -19,6 +19,9 @@ pub struct OutgoingMail {
     pub to: String,
     pub subject: String,
     pub body: String,
+    /// The member it is for, if one: kept after sending, when the address
+    /// and text are erased.
+    pub member_id: Option<i64>,
 }
 
 /// Queues a mail. With a `dedup_key`, a mail with the same key is queued
@@ -31,6 +34,7 @@ pub async fn enqueue(
     let now = crate::clock::now();
     mail_outbox::Entity::insert(mail_outbox::ActiveModel {
         dedup_key: Set(dedup_key),
+        member_id: Set(mail.member_id),
         to_address: Set(mail.to),
         subject: Set(mail.subject),
         body: Set(mail.body),

@@ -4,4 +4,5 @@
 
 pub mod cli;
 pub mod letters;
+pub mod member_view;
 pub mod service;

@@ -56,7 +56,8 @@ pub async fn member_by_login_id(
 }
 
 /// The keys whose locks stand between a member and the portal: sign-in by
-/// login ID, recovery by each of their portal customer numbers.
+/// login ID, recovery and reset letters by each of their portal customer
+/// numbers.
 async fn lock_keys(
     db: &impl ConnectionTrait,
     keyring: &Keyring,
@@ -69,7 +70,10 @@ async fn lock_keys(
         .into_tuple()
         .all(db)
         .await?;
-    let mut keys: Vec<Key> = numbers.iter().map(|n| keyring.recovery(n)).collect();
+    let mut keys: Vec<Key> = numbers
+        .iter()
+        .flat_map(|n| [keyring.recovery(n), keyring.letter(n)])
+        .collect();
     if let Some(login_id) = &member.login_id {
         keys.push(keyring.login(login_id));
     }

@@ -1,6 +1,6 @@
 //! Support staff: look-ups, unlocking, the audit log, and who may do what.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::helpers::{Gql, TestApp, operations, spawn_app, spawn_app_with};
 
@@ -358,4 +358,188 @@ async fn staff_unlink_a_location_from_an_unreachable_member_with_a_reason_on_rec
         )
         .await;
     assert_eq!(member.error_codes(), vec!["FORBIDDEN"]);
+}
+
+async fn member_case(app: &TestApp, staff: &str) -> Value {
+    let res = app
+        .op(
+            &operations("support-desk.graphql"),
+            "MemberCase",
+            json!({ "loginId": "demo" }),
+            Some(staff),
+        )
+        .await;
+    res.data()["support"]["member"].clone()
+}
+
+#[tokio::test]
+async fn a_clerk_sees_each_lock_the_last_sign_in_the_papers_and_what_became_of_each_mail() {
+    let app = spawn_app().await;
+    let staff = app
+        .staff_login("staff", "staff-password-2024")
+        .await
+        .expect("staff signs in");
+    // Three wrong passwords (not locked yet), two wrong secret answers.
+    for _ in 0..3 {
+        app.op(
+            &operations("login-screen.graphql"),
+            "Login",
+            json!({ "loginId": "demo", "password": "wrong-password-1" }),
+            None,
+        )
+        .await;
+    }
+    let number: String = {
+        let token = app.login_demo().await;
+        let res = app
+            .op(
+                "{ me { serviceLocations { portalCustomerNumber } } }",
+                "",
+                json!({}),
+                Some(&token),
+            )
+            .await;
+        res.data()["me"]["serviceLocations"][0]["portalCustomerNumber"]
+            .as_str()
+            .expect("number")
+            .to_string()
+    };
+    for _ in 0..2 {
+        app.op(
+            &operations("login-screen.graphql"),
+            "RecoverLoginId",
+            json!({ "portalCustomerNumber": number, "secretAnswer": "ちがう" }),
+            None,
+        )
+        .await;
+    }
+    // A mail that goes out: the letter notice.
+    app.op(
+        &operations("support-desk.graphql"),
+        "IssueResetLetter",
+        json!({ "memberId": "1" }),
+        Some(&staff),
+    )
+    .await;
+    app.wait_until_outbox_is_empty().await;
+
+    let member = member_case(&app, &staff).await;
+    let locks: Vec<(String, String, i64, bool)> = member["locks"]
+        .as_array()
+        .expect("locks")
+        .iter()
+        .map(|l| {
+            (
+                l["kind"].as_str().expect("kind").to_string(),
+                l["subject"].as_str().expect("subject").to_string(),
+                l["failures"].as_i64().expect("failures"),
+                l["lockedUntil"].is_null(),
+            )
+        })
+        .collect();
+    // The successful sign-in cleared the login ID's count; the answers
+    // count against the number, and both against the address used.
+    assert_eq!(
+        locks,
+        vec![
+            ("RECOVERY".into(), number.clone(), 2, true),
+            ("ADDRESS".into(), "127.0.0.1 (login)".into(), 3, true),
+            ("ADDRESS".into(), "127.0.0.1 (recovery)".into(), 2, true),
+        ]
+    );
+    let seen = chrono::DateTime::parse_from_rfc3339(member["lastSignInAt"].as_str().expect("time"))
+        .expect("time");
+    assert!((chrono::Utc::now() - seen.with_timezone(&chrono::Utc)).num_seconds() < 60);
+    let documents = member["documents"].as_array().expect("documents").len() as i64;
+    assert_eq!(
+        documents,
+        app.scalar("SELECT COUNT(*) FROM documents d JOIN service_locations l ON l.id = d.service_location_id WHERE l.member_id = 1").await
+    );
+    assert!(documents > 0);
+    let notices = member["noticesSent"].as_array().expect("notices");
+    assert_eq!(
+        notices.len() as i64,
+        app.scalar("SELECT COUNT(*) FROM notices WHERE member_id = 1")
+            .await
+    );
+    let read = notices.iter().filter(|n| !n["readAt"].is_null()).count() as i64;
+    assert_eq!(
+        read,
+        app.scalar("SELECT COUNT(*) FROM notice_reads r JOIN notices n ON n.id = r.notice_id WHERE n.member_id = 1 AND r.member_id = 1").await
+    );
+    // The mail went out: its address is erased, its fate kept.
+    let mails = member["mails"].as_array().expect("mails");
+    let letter_mail = mails
+        .iter()
+        .find(|m| {
+            m["subject"]
+                .as_str()
+                .is_some_and(|s| s.contains("郵送します"))
+        })
+        .expect("the letter notice is listed");
+    assert_eq!(letter_mail["state"], "SENT");
+    assert!(letter_mail["toAddress"].is_null());
+    assert!(!letter_mail["sentAt"].is_null());
+    assert!(letter_mail["nextAttemptAt"].is_null());
+
+    // Two more wrong passwords lock sign-in.
+    for _ in 0..5 {
+        app.op(
+            &operations("login-screen.graphql"),
+            "Login",
+            json!({ "loginId": "demo", "password": "wrong-password-1" }),
+            None,
+        )
+        .await;
+    }
+    let member = member_case(&app, &staff).await;
+    let sign_in = member["locks"]
+        .as_array()
+        .expect("locks")
+        .iter()
+        .find(|l| l["kind"] == "SIGN_IN")
+        .expect("a sign-in lock")
+        .clone();
+    assert_eq!(sign_in["subject"], "demo");
+    assert!(sign_in["failures"].as_i64().expect("n") >= 5);
+    assert!(!sign_in["lockedUntil"].is_null());
+    assert_eq!(member["lockedUntil"], sign_in["lockedUntil"]);
+}
+
+#[tokio::test]
+async fn a_clerk_sees_a_mail_that_keeps_failing_with_its_last_error() {
+    // A mail server that is not there.
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        probe.local_addr().expect("addr").port()
+    };
+    let url = format!("smtp://127.0.0.1:{port}");
+    let app = spawn_app_with(&[("PORTAL_SMTP_URL", url.as_str())]).await;
+    let staff = app
+        .staff_login("staff", "staff-password-2024")
+        .await
+        .expect("staff signs in");
+    app.op(
+        &operations("support-desk.graphql"),
+        "IssueResetLetter",
+        json!({ "memberId": "1" }),
+        Some(&staff),
+    )
+    .await;
+    let mut mail = Value::Null;
+    for _ in 0..50 {
+        let member = member_case(&app, &staff).await;
+        let first = member["mails"][0].clone();
+        if first["state"] == "FAILING" {
+            mail = first;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(mail["state"], "FAILING", "the first try failed");
+    assert_eq!(mail["toAddress"], "demo@example.jp");
+    assert!(mail["attempts"].as_i64().expect("n") >= 1);
+    assert!(!mail["lastError"].as_str().expect("error").is_empty());
+    assert!(!mail["nextAttemptAt"].is_null());
+    assert!(mail["sentAt"].is_null());
 }

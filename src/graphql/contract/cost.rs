@@ -36,6 +36,10 @@ pub const LIST_MAXIMA: &[(&str, &str, u64)] = &[
     ("Query", "secretQuestions", 10),
     ("Query", "tariffRevisions", 20),
     ("ServiceCharge", "tiers", 10),
+    ("SupportMember", "locks", 20),
+    ("SupportMember", "documents", 50),
+    ("SupportMember", "noticesSent", 50),
+    ("SupportMember", "mails", 50),
 ];
 /// Items assumed of a list with no documented maximum.
 const DEFAULT_LIST_MAXIMUM: u64 = 100;
