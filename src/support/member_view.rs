@@ -97,7 +97,7 @@ pub async fn locks(
         .filter_map(|(key, kind, subject)| {
             let row = rows.get(key.as_str())?;
             let locked_until = row.locked_until.filter(|until| *until > now);
-            (row.failures > 0 || locked_until.is_some()).then(|| Lock {
+            (row.failures > 0 || locked_until.is_some()).then_some(Lock {
                 kind,
                 subject,
                 failures: row.failures,
