@@ -214,6 +214,22 @@ pub fn normalise_secret_answer(raw: &str) -> String {
         .collect()
 }
 
+/// What the support desk searches names and addresses as: folded like a
+/// secret answer ([`normalise_secret_answer`]), so ヤマダ, やまだ, ﾔﾏﾀﾞ and
+/// "や ま だ" all find 山田's shop's kana, and ５丁目 finds 5丁目.
+pub fn fold_for_search(raw: &str) -> String {
+    normalise_secret_answer(raw)
+}
+
+/// A location's searchable text: its holder's name and its address.
+pub fn location_search_text(holder_name: &str, address: &str) -> String {
+    format!(
+        "{}\u{1F}{}",
+        fold_for_search(holder_name),
+        fold_for_search(address)
+    )
+}
+
 /// Why a login ID was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum LoginIdProblem {

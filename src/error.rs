@@ -39,6 +39,8 @@ pub enum BadInput {
     PortalNumber,
     /// Not a `YYYY-MM` billing month.
     Month,
+    /// A search of fewer than 2 or more than 100 characters.
+    SearchQuery,
 }
 
 /// A failure that is not the member's input. `Display` is for the log;

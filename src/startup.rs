@@ -83,6 +83,10 @@ impl Application {
         {
             tracing::info!(?summary, "filled the empty database with the demo city");
         }
+        let backfilled = crate::support::search::backfill(&db).await?;
+        if backfilled > 0 {
+            tracing::info!(rows = backfilled, "filled the search columns");
+        }
         let secrets = Secrets::load(&db).await?;
         let hasher = Hasher::new(config.hash_concurrency, secrets.keyring()).await?;
         let mail = MailWorker::new(db.clone(), &config)?;

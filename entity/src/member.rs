@@ -33,6 +33,8 @@ pub struct Model {
     pub registered_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub withdrawn_at: Option<DateTimeUtc>,
+    /// The display name folded for the support desk's search.
+    pub name_search: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

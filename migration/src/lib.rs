@@ -13,6 +13,7 @@ mod m20261202_000002_add_bill_as_of;
 mod m20261203_000001_create_usage_alerts;
 mod m20261203_000002_create_reset_letters;
 mod m20261203_000003_add_mail_member;
+mod m20261203_000004_add_search_columns;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000001_create_usage_alerts::Migration),
             Box::new(m20261203_000002_create_reset_letters::Migration),
             Box::new(m20261203_000003_add_mail_member::Migration),
+            Box::new(m20261203_000004_add_search_columns::Migration),
         ]
     }
 }

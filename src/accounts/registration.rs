@@ -273,6 +273,7 @@ pub async fn complete(
         login_id: Set(Some(login_id.as_str().to_string())),
         password_hash: Set(Some(password_hash)),
         display_name: Set(display_name.as_str().to_string()),
+        name_search: Set(Some(crate::domain::fold_for_search(display_name.as_str()))),
         email: Set(Some(pending.email.clone())),
         secret_question_id: Set(Some(question.id)),
         secret_answer_hash: Set(Some(answer_hash)),

@@ -98,6 +98,10 @@ pub async fn withdraw(
             Expr::value(Option::<String>::None),
         )
         .col_expr(member::Column::DisplayName, Expr::value(withdrawn_name()))
+        .col_expr(
+            member::Column::NameSearch,
+            Expr::value(Option::<String>::None),
+        )
         .col_expr(member::Column::Email, Expr::value(Option::<String>::None))
         .col_expr(
             member::Column::SecretQuestionId,

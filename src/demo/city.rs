@@ -308,6 +308,7 @@ impl People {
             // Not a PHC string: these accounts exist to fill the city and
             // cannot sign in.
             password_hash: Set(Some("!demo-no-login".into())),
+            name_search: Set(Some(crate::domain::fold_for_search(&name))),
             display_name: Set(name),
             email: Set(Some(email)),
             secret_question_id: Set(None),
@@ -411,6 +412,7 @@ fn add_location(
         id: Set(location_id),
         customer_number: Set(customer_number.clone()),
         portal_customer_number: Set(portal_number(i).as_str().to_string()),
+        search_text: Set(Some(crate::domain::location_search_text(&holder, &address))),
         holder_name: Set(holder.clone()),
         address: Set(address.clone()),
         meter_diameter_mm: Set(diameter),

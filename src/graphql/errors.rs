@@ -102,6 +102,7 @@ pub fn message_with_hours(err: &AppError, lang: Lang, hours: ServiceHours) -> St
             BadInput::HistoryMonths { max } => t!(lang, "bad-history-months", max = max),
             BadInput::PortalNumber => t!(lang, "bad-portal-number"),
             BadInput::Month => t!(lang, "bad-month"),
+            BadInput::SearchQuery => t!(lang, "bad-search-query"),
         },
         AppError::OutsideServiceHours { .. } => match hours {
             ServiceHours::Daily { opens, closes } if closes < opens => t!(

@@ -430,6 +430,41 @@ impl SupportQueries {
         Ok(Some(SupportMember(member)))
     }
 
+    /// One box for everything a caller may say: ポータルサイト用お客さま番号 or
+    /// customer number (hyphens and full-width digits welcome), login ID,
+    /// e-mail, a name (kana, width and spacing do not matter) or an address
+    /// fragment. Service locations with their member, by location; `first`
+    /// at most 50. Audited (`SEARCH`, with the words searched).
+    async fn search(
+        &self,
+        ctx: &Context<'_>,
+        query: String,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> GqlResult<Connection<String, SupportServiceLocation>> {
+        let query = crate::support::search::SearchQuery::parse(&query)
+            .map_err(|_| AppError::BadRequest(BadInput::SearchQuery))?;
+        let first = page_size(first)?.min(crate::support::search::MAX_PAGE);
+        let after = match after {
+            Some(cursor) => Some(
+                decode_cursor(&cursor)?
+                    .parse::<i64>()
+                    .map_err(|_| AppError::BadRequest(BadInput::Cursor))?,
+            ),
+            None => None,
+        };
+        let (rows, has_next) =
+            crate::support::search::search(ctx.db(), self.0.id, &query, first, after).await?;
+        let mut connection = Connection::new(after.is_some(), has_next);
+        connection.edges.extend(rows.into_iter().map(|location| {
+            Edge::new(
+                encode_cursor(&location.id.to_string()),
+                SupportServiceLocation(location),
+            )
+        }));
+        Ok(connection)
+    }
+
     /// Who read or did what, newest first; optionally for one member.
     async fn audit_log(
         &self,

@@ -342,6 +342,10 @@ async fn write_locations(
                 portal_customer_number: Set(row.portal_customer_number.clone()),
                 holder_name: Set(row.holder_name.clone()),
                 address: Set(row.address.clone()),
+                search_text: Set(Some(crate::domain::location_search_text(
+                    &row.holder_name,
+                    &row.address,
+                ))),
                 meter_diameter_mm: Set(row.meter_diameter_mm),
                 use_type: Set(row.use_type),
                 reading_month_parity: Set(row.reading_month_parity),
@@ -376,6 +380,13 @@ async fn update_location(
         .col_expr(
             service_location::Column::Address,
             Expr::value(row.address.clone()),
+        )
+        .col_expr(
+            service_location::Column::SearchText,
+            Expr::value(crate::domain::location_search_text(
+                &row.holder_name,
+                &row.address,
+            )),
         )
         .col_expr(
             service_location::Column::MeterDiameterMm,

@@ -5,4 +5,5 @@
 pub mod cli;
 pub mod letters;
 pub mod member_view;
+pub mod search;
 pub mod service;

@@ -543,3 +543,182 @@ async fn a_clerk_sees_a_mail_that_keeps_failing_with_its_last_error() {
     assert!(!mail["nextAttemptAt"].is_null());
     assert!(mail["sentAt"].is_null());
 }
+
+/// The customer numbers a search finds, every page followed.
+async fn search_all(app: &TestApp, staff: &str, query: &str) -> Vec<String> {
+    let mut found = vec![];
+    let mut after = Value::Null;
+    loop {
+        let res = app
+            .op(
+                &operations("support-desk.graphql"),
+                "SupportSearch",
+                json!({ "query": query, "first": 20, "after": after }),
+                Some(staff),
+            )
+            .await;
+        let page = &res.data()["support"]["search"];
+        for edge in page["edges"].as_array().expect("edges") {
+            found.push(
+                edge["node"]["customerNumber"]
+                    .as_str()
+                    .expect("number")
+                    .to_string(),
+            );
+        }
+        if page["pageInfo"]["hasNextPage"] != true {
+            return found;
+        }
+        after = page["pageInfo"]["endCursor"].clone();
+    }
+}
+
+#[tokio::test]
+async fn staff_find_a_caller_by_any_number_id_address_or_name_however_it_is_typed() {
+    let app = spawn_app().await;
+    let staff = app
+        .staff_login("staff", "staff-password-2024")
+        .await
+        .expect("staff signs in");
+    let home = || vec!["3100000001".to_string()];
+    let both = || vec!["3100000001".to_string(), "3100000002".to_string()];
+    let portal: String = {
+        let token = app.login_demo().await;
+        let res = app
+            .op(
+                "{ me { serviceLocations { portalCustomerNumber } } }",
+                "",
+                json!({}),
+                Some(&token),
+            )
+            .await;
+        res.data()["me"]["serviceLocations"][0]["portalCustomerNumber"]
+            .as_str()
+            .expect("number")
+            .to_string()
+    };
+    // The portal number in full-width digits with hyphens, as a caller
+    // reads it off the slip.
+    let wide: String = format!("{}-{}-{}", &portal[..4], &portal[4..8], &portal[8..])
+        .chars()
+        .map(|c| {
+            if c.is_ascii_digit() {
+                char::from_u32(c as u32 + 0xFEE0).unwrap_or(c)
+            } else {
+                c
+            }
+        })
+        .collect();
+    assert_eq!(search_all(&app, &staff, &wide).await, home());
+    assert_eq!(search_all(&app, &staff, "3100000001").await, home());
+    assert_eq!(search_all(&app, &staff, "demo").await, both());
+    assert_eq!(search_all(&app, &staff, "DEMO@example.jp").await, both());
+    // 「金沢 太郎」 typed without the space: the home's holder and the
+    // member of both.
+    assert_eq!(search_all(&app, &staff, "金沢太郎").await, both());
+    // An address fragment with a full-width digit.
+    assert_eq!(search_all(&app, &staff, "諸江町５丁目3番").await, home());
+
+    // A name that came in the feed in half-width katakana is found in
+    // hiragana: the import keeps the search text current.
+    let dir = app.mail_dir.with_file_name("feed-search");
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(
+        dir.join("service_locations.csv"),
+        "customer_number,portal_customer_number,holder_name,address,meter_diameter_mm,use_type,reading_month_parity\n\
+         3200000001,300000000111,ｶﾅｻﾞﾜ 酒店,石川県金沢市兼六町1丁目2番3号,20,business,1\n",
+    )
+    .expect("write");
+    let run = app.tool(&["import", dir.to_str().expect("path")], "").await;
+    assert!(run.success, "{}", run.stderr);
+    assert_eq!(
+        search_all(&app, &staff, "かなざわ酒店").await,
+        vec!["3200000001".to_string()]
+    );
+    assert_eq!(
+        search_all(&app, &staff, "カナザワ　酒").await,
+        vec!["3200000001".to_string()]
+    );
+
+    // Every location of the city is in 石川県金沢市, page by page.
+    let city = search_all(&app, &staff, "石川県金沢市").await;
+    assert_eq!(
+        city.len() as i64,
+        app.scalar("SELECT COUNT(*) FROM service_locations").await
+    );
+    let distinct: std::collections::HashSet<&String> = city.iter().collect();
+    assert_eq!(distinct.len(), city.len());
+    // Wildcards are letters, not patterns.
+    assert_eq!(search_all(&app, &staff, "%%").await, Vec::<String>::new());
+    assert_eq!(search_all(&app, &staff, "__").await, Vec::<String>::new());
+
+    // Too short to mean anything.
+    let res = app
+        .op(
+            &operations("support-desk.graphql"),
+            "SupportSearch",
+            json!({ "query": " 金 " }),
+            Some(&staff),
+        )
+        .await;
+    assert!(
+        res.error_codes().contains(&"BAD_REQUEST".to_string()),
+        "{}",
+        res.body
+    );
+    // Each search is in the audit log with what was searched.
+    assert!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'search'")
+            .await
+            >= 13
+    );
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'search' AND detail = '金沢太郎'"
+        )
+        .await,
+        1
+    );
+    // Members cannot search.
+    let member = app.login_demo().await;
+    let res = app
+        .op(
+            &operations("support-desk.graphql"),
+            "SupportSearch",
+            json!({ "query": "demo" }),
+            Some(&member),
+        )
+        .await;
+    assert!(
+        res.error_codes().contains(&"FORBIDDEN".to_string()),
+        "{}",
+        res.body
+    );
+}
+
+#[tokio::test]
+async fn rows_written_before_the_search_columns_are_filled_at_start() {
+    let app = spawn_app().await;
+    app.sql("UPDATE service_locations SET search_text = NULL")
+        .await;
+    app.sql("UPDATE members SET name_search = NULL").await;
+    let sibling = app.sibling().await;
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM service_locations WHERE search_text IS NULL")
+            .await,
+        0
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM members WHERE name_search IS NULL AND status = 'active'")
+            .await,
+        0
+    );
+    let staff = sibling
+        .staff_login("staff", "staff-password-2024")
+        .await
+        .expect("staff signs in");
+    assert_eq!(
+        search_all(&sibling, &staff, "諸江町５丁目3番").await,
+        vec!["3100000001".to_string()]
+    );
+}

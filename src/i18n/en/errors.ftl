@@ -91,6 +91,7 @@ http-introspection-staff = Only staff may read the schema.
 http-too-costly = The query costs { $cost }, over the limit of { $max }. Ask for fewer items.
 http-page-not-found = Page not found.
 bad-month = Give a month as YYYY-MM (e.g. 2026-12).
+bad-search-query = Search for 2 to 100 characters.
 user-location-not-linked = This service location is not on any member's account.
 user-reason-required = Give a reason of 1 to 200 characters (it is written to the audit log).
 user-simulation-usage = Enter a usage of 0 to { $max } m³, in whole cubic metres.

@@ -92,6 +92,7 @@ http-introspection-staff = スキーマの参照は職員だけが利用でき�
 http-too-costly = クエリのコスト（{ $cost }）が上限（{ $max }）を超えています。取得する件数を減らしてください。
 http-page-not-found = ページが見つかりません。
 bad-month = 月は YYYY-MM（例: 2026-12）の形で指定してください。
+bad-search-query = 検索語は2文字以上100文字以内で入力してください。
 user-location-not-linked = この給水場所は、どの会員にも登録されていません。
 user-reason-required = 理由を1文字以上200文字以内で入力してください（監査ログに記録します）。
 user-simulation-usage = ご使用水量は0から{ $max }m³までの整数で入力してください。
