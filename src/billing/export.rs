@@ -153,3 +153,60 @@ pub fn to_csv(rows: &[Row]) -> Result<Vec<u8>, csv::Error> {
     }
     Ok(out)
 }
+/// How long a signed export link works.
+pub const LINK_VALID_MINUTES: i64 = 10;
+
+/// The period an export covers, as the link carries it (`""`: open).
+fn period(from: Option<BillingMonth>, to: Option<BillingMonth>) -> (String, String) {
+    (
+        from.map(|m| m.to_string()).unwrap_or_default(),
+        to.map(|m| m.to_string()).unwrap_or_default(),
+    )
+}
+
+fn link_message(file: &str, member_id: i64, from: &str, to: &str, expires: i64) -> String {
+    format!("export:{file}:member:{member_id}:from:{from}:to:{to}:expires:{expires}")
+}
+
+/// `/exports/usage.csv?member=…&from=…&to=…&expires=…&signature=…` (or
+/// `usage.json`): works without headers for a few minutes, for exactly
+/// that member and period.
+pub fn signed_path(
+    secrets: &crate::secrets::Secrets,
+    file: &str,
+    member_id: i64,
+    from: Option<BillingMonth>,
+    to: Option<BillingMonth>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> String {
+    let (from, to) = period(from, to);
+    let expires = (now + chrono::Duration::minutes(LINK_VALID_MINUTES)).timestamp();
+    let signature = secrets.sign_link(&link_message(file, member_id, &from, &to, expires));
+    format!(
+        "/exports/{file}?member={member_id}&from={from}&to={to}&expires={expires}&signature={signature}"
+    )
+}
+
+/// The member a signed export link was made for, if it is genuine, not
+/// expired, and for this file and period.
+#[allow(clippy::too_many_arguments)]
+pub fn verify_link(
+    secrets: &crate::secrets::Secrets,
+    file: &str,
+    member: &str,
+    from: Option<BillingMonth>,
+    to: Option<BillingMonth>,
+    expires: &str,
+    signature: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<i64> {
+    let member_id: i64 = member.parse().ok()?;
+    let expires: i64 = expires.parse().ok()?;
+    let (from, to) = period(from, to);
+    (expires > now.timestamp()
+        && secrets.verify_link(
+            &link_message(file, member_id, &from, &to, expires),
+            signature,
+        ))
+    .then_some(member_id)
+}

@@ -126,6 +126,47 @@ impl Customer {
     async fn notification_settings(&self) -> NotificationSettings {
         NotificationSettings::of(&self.0)
     }
+    /// Signed links to `/exports/usage.csv` and `.json` for a period
+    /// (billing months `YYYY-MM`, both optional): they work without
+    /// headers (a browser download, a spreadsheet's "from web") for 10
+    /// minutes, for this member and period only.
+    async fn usage_export(
+        &self,
+        ctx: &Context<'_>,
+        from: Option<String>,
+        to: Option<String>,
+    ) -> GqlResult<UsageExport> {
+        let month = |raw: Option<String>| {
+            raw.filter(|m| !m.is_empty())
+                .map(|m| {
+                    BillingMonth::parse(&m).map_err(|_| {
+                        crate::error::AppError::BadRequest(crate::error::BadInput::Month)
+                    })
+                })
+                .transpose()
+        };
+        let (from, to) = (month(from)?, month(to)?);
+        let now = crate::clock::now();
+        let link = |file| {
+            crate::billing::export::signed_path(ctx.secrets(), file, self.0.id, from, to, now)
+        };
+        Ok(UsageExport {
+            csv_url: link("usage.csv"),
+            json_url: link("usage.json"),
+            expires_at: crate::graphql::scalars::DateTime(
+                now + chrono::Duration::minutes(crate::billing::export::LINK_VALID_MINUTES),
+            ),
+        })
+    }
+}
+
+/// Signed links to a member's usage export.
+#[derive(SimpleObject)]
+pub struct UsageExport {
+    /// UTF-8 with a BOM, for Japanese Excel (relative to this service).
+    pub csv_url: String,
+    pub json_url: String,
+    pub expires_at: crate::graphql::scalars::DateTime,
 }
 
 /// A water contract at one address.

@@ -1,6 +1,8 @@
 //! `GET /exports/usage.csv` and `/exports/usage.json`: a member takes their
 //! bills and readings away (`from`, `to`: billing months `YYYY-MM`, both
-//! optional). With the member's session (cookie or bearer) only.
+//! optional). With the member's session (cookie or bearer), or a signed
+//! link from `me { usageExport }` that works without headers for a few
+//! minutes, for that member and period only.
 
 use std::collections::HashMap;
 
@@ -51,18 +53,6 @@ async fn usage(
     if let Err(closed) = hours.ensure_open(crate::clock::now()) {
         return error(lang, StatusCode::SERVICE_UNAVAILABLE, &closed, hours);
     }
-    let member_id = match super::graphql::session_member(app, &headers).await {
-        Ok(member) => member,
-        Err(err) => return error(lang, StatusCode::INTERNAL_SERVER_ERROR, &err, hours),
-    };
-    let Some(member_id) = member_id else {
-        return error(
-            lang,
-            StatusCode::UNAUTHORIZED,
-            &AppError::Unauthenticated,
-            hours,
-        );
-    };
     let month = |name: &str| match params.get(name).filter(|v| !v.is_empty()) {
         None => Ok(None),
         Some(raw) => BillingMonth::parse(raw)
@@ -74,6 +64,39 @@ async fn usage(
         (Err(err), _) | (_, Err(err)) => {
             return error(lang, StatusCode::BAD_REQUEST, &err, hours);
         }
+    };
+    let file = match format {
+        Format::Csv => "usage.csv",
+        Format::Json => "usage.json",
+    };
+    let member_id = match (
+        params.get("member"),
+        params.get("expires"),
+        params.get("signature"),
+    ) {
+        // A signed link: that member, that period, for a few minutes.
+        (Some(member), Some(expires), Some(signature)) => export::verify_link(
+            &app.secrets,
+            file,
+            member,
+            from,
+            to,
+            expires,
+            signature,
+            crate::clock::now(),
+        ),
+        _ => match super::graphql::session_member(app, &headers).await {
+            Ok(member) => member,
+            Err(err) => return error(lang, StatusCode::INTERNAL_SERVER_ERROR, &err, hours),
+        },
+    };
+    let Some(member_id) = member_id else {
+        return error(
+            lang,
+            StatusCode::UNAUTHORIZED,
+            &AppError::Unauthenticated,
+            hours,
+        );
     };
     let rows = match export::rows(&app.db, member_id, from, to).await {
         Ok(rows) => rows,

@@ -61,6 +61,10 @@ pub const OPERATIONS: &[(&str, &str)] = &[
         include_str!("../../playground/operations/reset-letter.graphql"),
     ),
     (
+        "export.graphql",
+        include_str!("../../playground/operations/export.graphql"),
+    ),
+    (
         "whats-next.graphql",
         include_str!("../../playground/operations/whats-next.graphql"),
     ),

@@ -425,3 +425,80 @@ async fn a_member_takes_every_bill_and_reading_away_as_csv_and_json() {
         .expect("sent");
     assert_eq!(bad.status(), 400);
 }
+
+#[tokio::test]
+async fn a_signed_export_link_works_without_headers_for_that_member_and_period_only() {
+    let app = spawn_app().await;
+    let token = app.login_demo().await;
+    let res = app
+        .op(
+            "query($from: String, $to: String) { me { usageExport(from: $from, to: $to) { csvUrl jsonUrl expiresAt } } }",
+            "",
+            json!({ "from": "2000-01", "to": "2099-12" }),
+            Some(&token),
+        )
+        .await;
+    let links = &res.data()["me"]["usageExport"];
+    let csv_url = links["csvUrl"].as_str().expect("csv").to_string();
+    assert!(csv_url.starts_with("/exports/usage.csv?member=1&from=2000-01&to=2099-12&"));
+    // No session, no header: a browser download.
+    let plain = app
+        .client
+        .get(app.url(&csv_url))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(plain.status(), 200);
+    let bytes = plain.bytes().await.expect("body");
+    let rows = csv::Reader::from_reader(&bytes[3..]).records().count() as i64;
+    assert_eq!(
+        rows,
+        app.scalar("SELECT COUNT(*) FROM bills WHERE service_location_id IN (SELECT id FROM service_locations WHERE member_id = 1)").await
+    );
+    let json_url = links["jsonUrl"].as_str().expect("json");
+    let json = app
+        .client
+        .get(app.url(json_url))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(json.status(), 200);
+    // Another member, another period or another file: refused.
+    for tampered in [
+        csv_url.replace("member=1&", "member=2&"),
+        csv_url.replace("to=2099-12", "to=2099-11"),
+        csv_url.replace("usage.csv", "usage.json"),
+        csv_url.replace("signature=", "signature=x"),
+    ] {
+        let res = app
+            .client
+            .get(app.url(&tampered))
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(res.status(), 401, "{tampered}");
+    }
+    // Ten minutes on, it has expired.
+    app.clock.advance(chrono::Duration::minutes(11));
+    let late = app
+        .client
+        .get(app.url(&csv_url))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(late.status(), 401);
+    // A bad month is refused when the link is asked for.
+    let bad = app
+        .op(
+            "{ me { usageExport(from: \"2026-13\") { csvUrl } } }",
+            "",
+            json!({}),
+            Some(&token),
+        )
+        .await;
+    assert!(
+        bad.error_codes().contains(&"BAD_REQUEST".to_string()),
+        "{}",
+        bad.body
+    );
+}
