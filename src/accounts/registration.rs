@@ -316,17 +316,15 @@ pub async fn complete(
     throttle::clear(&txn, &Key::registration_token(pending.id)).await?;
     throttle::forgive(&txn, &address_key).await?;
     let session = session::create(&txn, config, origin, Some(member.id), None).await?;
-    mail::enqueue(
-        &txn,
-        mails::registration_complete(
-            Lang::parse(&pending.language).unwrap_or_default(),
-            &pending.email,
-            login_id.as_str(),
-            display_name.as_str(),
-        ),
-        None,
-    )
-    .await?;
+    let mut welcome = mails::registration_complete(
+        Lang::parse(&pending.language).unwrap_or_default(),
+        &pending.email,
+        login_id.as_str(),
+        display_name.as_str(),
+    );
+    // The desk can tell the new member what became of it.
+    welcome.member_id = Some(member.id);
+    mail::enqueue(&txn, welcome, None).await?;
     txn.commit().await?;
     Ok(Ok(Registered { member, session }))
 }

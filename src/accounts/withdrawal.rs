@@ -80,6 +80,12 @@ pub async fn withdraw(
         .filter(password_reset::Column::MemberId.eq(member.id))
         .exec(&txn)
         .await?;
+    // A letter in the post stops working, and its PDF (name, address,
+    // code) goes.
+    entity::reset_letter::Entity::delete_many()
+        .filter(entity::reset_letter::Column::MemberId.eq(member.id))
+        .exec(&txn)
+        .await?;
     sign_in_link::Entity::delete_many()
         .filter(sign_in_link::Column::MemberId.eq(member.id))
         .exec(&txn)

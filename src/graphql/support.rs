@@ -276,10 +276,22 @@ impl SupportServiceLocation {
         self.0.meter_diameter_mm
     }
     /// The portal member this location is linked to, if any.
+    /// The member it is linked to; opening it is audited (`VIEW_MEMBER`),
+    /// whether the location came from a look-up or a search.
     async fn member(&self, ctx: &Context<'_>) -> GqlResult<Option<SupportMember>> {
         let Some(id) = self.0.member_id else {
             return Ok(None);
         };
+        let staff = guard::staff(ctx).await?;
+        service::audit(
+            ctx.db(),
+            staff.id,
+            service::AuditAction::ViewMember,
+            Some(id),
+            Some(self.0.id),
+            String::new(),
+        )
+        .await?;
         Ok(Some(SupportMember(
             crate::accounts::service::member(ctx.db(), id).await?,
         )))
@@ -371,7 +383,11 @@ impl AuditEntry {
                 address = self.0.detail.as_str()
             ),
             AuditAction::DownloadResetLetter => t!(lang, "audit-download-reset-letter"),
-            AuditAction::Search => t!(lang, "audit-search", query = self.0.detail.as_str()),
+            AuditAction::Search => match self.0.detail.as_str() {
+                "number" => t!(lang, "audit-search-number"),
+                "email" => t!(lang, "audit-search-email"),
+                _ => t!(lang, "audit-search-text"),
+            },
         }
     }
     async fn created_at(&self) -> DateTime {
@@ -434,7 +450,8 @@ impl SupportQueries {
     /// customer number (hyphens and full-width digits welcome), login ID,
     /// e-mail, a name (kana, width and spacing do not matter) or an address
     /// fragment. Service locations with their member, by location; `first`
-    /// at most 50. Audited (`SEARCH`, with the words searched).
+    /// at most 50. Audited (`SEARCH`, with the kind of search; opening a
+    /// result's member is audited as `VIEW_MEMBER`).
     async fn search(
         &self,
         ctx: &Context<'_>,

@@ -1,6 +1,6 @@
 //! `GET /support/reset-letters/{id}`: a posted password-reset letter's
-//! PDF, for a staff session, once (it is wiped as it is handed over, so
-//! the code stays nowhere but on paper). Anyone else, and a second
+//! PDF, for a staff session other than the issuing clerk's, once (it is
+//! wiped as it is handed over, so the code stays nowhere but on paper). Anyone else, and a second
 //! download, gets the same 404.
 
 use axum::body::Body;
@@ -12,6 +12,7 @@ use super::HttpState;
 use super::graphql::app_error as error;
 use super::graphql::{refuse, request_lang};
 use crate::auth::Principal;
+use crate::support::letters::Taken;
 
 pub async fn download(
     State(state): State<HttpState>,
@@ -38,8 +39,16 @@ pub async fn download(
         return not_found();
     };
     let pdf = match crate::support::letters::take_pdf(&app.db, staff_id, id).await {
-        Ok(Some(pdf)) => pdf,
-        Ok(None) => return not_found(),
+        Ok(Taken::Pdf(pdf)) => pdf,
+        Ok(Taken::NotFound) => return not_found(),
+        Ok(Taken::SameStaff) => {
+            return refuse(
+                lang,
+                StatusCode::FORBIDDEN,
+                "FORBIDDEN",
+                "http-letter-second-clerk",
+            );
+        }
         Err(err) => return error(lang, StatusCode::INTERNAL_SERVER_ERROR, &err, hours),
     };
     let mut response = Response::new(Body::from(pdf));

@@ -519,6 +519,10 @@ async fn write_bills(
     if !new_bills.is_empty() {
         summary.bills_inserted = new_bills.len();
         insert_chunked(db, new_bills).await?;
+    }
+    // Read back what was written: the alert pass and the line items judge
+    // the bills as they now are, corrected ones included.
+    if summary.bills_inserted > 0 || summary.bills_updated > 0 {
         bills = bills_by_key(db, &locations.ids, &months).await?;
     }
     let new_ids: HashSet<i64> = inserted_bill_keys

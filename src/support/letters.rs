@@ -3,7 +3,8 @@
 //! letter, posted to the service location (as Yokohama posts a sealed
 //! postcard): a one-time code, valid 14 days, which with the portal
 //! customer number sets a new password and a new secret answer. Staff
-//! never see or set either; the letter is audited and the member mailed.
+//! never see or set either; the letter is audited and the member mailed,
+//! and the clerk who issues a letter cannot also print it (two people).
 
 use chrono::{DateTime, Duration, Utc};
 use entity::types::{AuditAction, MemberStatus};
@@ -12,7 +13,7 @@ use rand::Rng as _;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, Set,
 };
 use sha2::{Digest, Sha256};
 
@@ -84,8 +85,11 @@ pub async fn issue(
 ) -> AppResult<Result<Issued, LetterError>> {
     let now = crate::clock::now();
     let txn = crate::db::write_txn(db).await?;
+    // The member's row locked (PostgreSQL; SQLite's write transaction is
+    // already exclusive): two clerks issuing at once leave one live letter.
     let Some(member) = member::Entity::find_by_id(member_id)
         .filter(member::Column::Status.eq(MemberStatus::Active))
+        .lock_exclusive()
         .one(&txn)
         .await?
     else {
@@ -192,13 +196,21 @@ fn letter_pdf(
     })
 }
 
-/// The printable letter, once: it is wiped as it is handed over, so the
-/// code stays nowhere but on paper. Audited.
-pub async fn take_pdf(
-    db: &DatabaseConnection,
-    staff_id: i64,
-    letter_id: i64,
-) -> AppResult<Option<Vec<u8>>> {
+/// What asking for a letter's PDF gave.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Taken {
+    Pdf(Vec<u8>),
+    /// No such letter waiting (spent, voided, already taken).
+    NotFound,
+    /// The clerk who issued it may not also print it: with the code and
+    /// the number on it, one person alone could take the account over.
+    SameStaff,
+}
+
+/// The printable letter, once, to a clerk other than the one who issued
+/// it: it is wiped as it is handed over, so the code stays nowhere but on
+/// paper. Audited.
+pub async fn take_pdf(db: &DatabaseConnection, staff_id: i64, letter_id: i64) -> AppResult<Taken> {
     let now = crate::clock::now();
     let txn = crate::db::write_txn(db).await?;
     let Some(letter) = reset_letter::Entity::find_by_id(letter_id)
@@ -208,8 +220,12 @@ pub async fn take_pdf(
         .await?
     else {
         txn.rollback().await?;
-        return Ok(None);
+        return Ok(Taken::NotFound);
     };
+    if letter.staff_id == staff_id {
+        txn.rollback().await?;
+        return Ok(Taken::SameStaff);
+    }
     let taken = reset_letter::Entity::update_many()
         .col_expr(
             reset_letter::Column::Pdf,
@@ -222,7 +238,7 @@ pub async fn take_pdf(
         .await?;
     if taken.rows_affected != 1 {
         txn.rollback().await?;
-        return Ok(None);
+        return Ok(Taken::NotFound);
     }
     crate::support::service::audit(
         &txn,
@@ -234,7 +250,7 @@ pub async fn take_pdf(
     )
     .await?;
     txn.commit().await?;
-    Ok(letter.pdf)
+    Ok(letter.pdf.map_or(Taken::NotFound, Taken::Pdf))
 }
 
 /// What the member types from the letter.

@@ -43,9 +43,17 @@ impl SearchQuery {
         Ok(Self { plain, folded })
     }
 
-    /// What the audit log keeps.
-    pub fn as_str(&self) -> &str {
-        &self.plain
+    /// What the audit log keeps: the kind of search, not its words (a
+    /// login ID, e-mail or name is the member's, and stays out of the log
+    /// as `member` look-ups keep it out).
+    pub fn kind(&self) -> &'static str {
+        if self.number().is_some() {
+            "number"
+        } else if self.plain.contains('@') {
+            "email"
+        } else {
+            "text"
+        }
     }
 
     /// Digits alone (hyphens and spaces dropped), if that is all it is.
@@ -85,7 +93,7 @@ pub async fn search(
         .from(member::Entity)
         .cond_where(
             Condition::any()
-                .add(member::Column::LoginId.eq(query.plain.as_str()))
+                .add(member::Column::LoginId.eq(query.plain.to_lowercase()))
                 .add(
                     Expr::expr(Func::lower(Expr::col(member::Column::Email)))
                         .eq(query.plain.to_lowercase()),
@@ -117,7 +125,7 @@ pub async fn search(
         AuditAction::Search,
         None,
         None,
-        query.as_str().to_string(),
+        query.kind().to_string(),
     )
     .await?;
     Ok((locations, has_next))

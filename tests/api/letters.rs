@@ -8,6 +8,20 @@ use crate::pdf_text::notice_text;
 
 const NEW_PASSWORD: &str = "kenrokuen-garden-2026";
 
+/// A second clerk, who prints what the first issues.
+async fn second_clerk(app: &TestApp) -> String {
+    let added = app
+        .tool(
+            &["staff", "add", "clerk01", "--name", "窓口 花子"],
+            "counter-password-2025\n",
+        )
+        .await;
+    assert!(added.success, "{}", added.stderr);
+    app.staff_login("clerk01", "counter-password-2025")
+        .await
+        .expect("clerk signs in")
+}
+
 async fn issue(app: &TestApp, staff: &str) -> Value {
     let res = app
         .op(
@@ -101,10 +115,12 @@ async fn a_posted_letter_lets_a_member_who_forgot_everything_set_a_new_password_
     assert!(mail.body.contains("石川県金沢市"), "{}", mail.body);
     assert_reads_as_japanese(&mail.body);
 
-    // Only a staff session gets the PDF, once.
+    // Only a staff session other than the issuer's gets the PDF, once.
     assert_eq!(download(&app, &path, None).await.0, 404);
     assert_eq!(download(&app, &path, Some(&old_session)).await.0, 404);
-    let (status, pdf) = download(&app, &path, Some(&staff)).await;
+    assert_eq!(download(&app, &path, Some(&staff)).await.0, 403);
+    let printer = second_clerk(&app).await;
+    let (status, pdf) = download(&app, &path, Some(&printer)).await;
     assert_eq!(status, 200);
     let text = notice_text(&pdf);
     assert!(text.contains("金沢 太郎 様"), "{text}");
@@ -114,7 +130,7 @@ async fn a_posted_letter_lets_a_member_who_forgot_everything_set_a_new_password_
     );
     let code = code_of(&text);
     assert_eq!(code.len(), 14, "{code}");
-    assert_eq!(download(&app, &path, Some(&staff)).await.0, 404);
+    assert_eq!(download(&app, &path, Some(&printer)).await.0, 404);
     assert_eq!(
         app.scalar(
             "SELECT COUNT(*) FROM reset_letters WHERE pdf IS NULL AND downloaded_at IS NOT NULL"
@@ -195,11 +211,12 @@ async fn a_new_letter_voids_the_old_one_and_a_letter_expires_after_fourteen_days
         .staff_login("staff", "staff-password-2024")
         .await
         .expect("staff signs in");
+    let printer = second_clerk(&app).await;
     let first = issue(&app, &staff).await;
     let (_, pdf) = download(
         &app,
         first["downloadPath"].as_str().expect("path"),
-        Some(&staff),
+        Some(&printer),
     )
     .await;
     let first_code = code_of(&notice_text(&pdf));
@@ -214,7 +231,7 @@ async fn a_new_letter_voids_the_old_one_and_a_letter_expires_after_fourteen_days
     let (_, pdf) = download(
         &app,
         second["downloadPath"].as_str().expect("path"),
-        Some(&staff),
+        Some(&printer),
     )
     .await;
     let second_code = code_of(&notice_text(&pdf));
@@ -269,4 +286,28 @@ async fn a_new_letter_voids_the_old_one_and_a_letter_expires_after_fourteen_days
         codes(&redeem(&app, &number, &second_code, NEW_PASSWORD).await),
         vec!["CODE_INVALID"]
     );
+}
+
+#[tokio::test]
+async fn a_member_who_withdraws_leaves_no_letter_behind() {
+    let app = spawn_app().await;
+    let staff = app
+        .staff_login("staff", "staff-password-2024")
+        .await
+        .expect("staff signs in");
+    let letter = issue(&app, &staff).await;
+    let token = app.login_demo().await;
+    let res = app
+        .op(
+            &operations("account.graphql"),
+            "Withdraw",
+            json!({ "currentPassword": "demo-password-2024" }),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(res.data()["withdraw"]["success"], true, "{}", res.body);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM reset_letters").await, 0);
+    let printer = second_clerk(&app).await;
+    let path = letter["downloadPath"].as_str().expect("path");
+    assert_eq!(download(&app, path, Some(&printer)).await.0, 404);
 }

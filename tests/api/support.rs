@@ -60,8 +60,15 @@ async fn staff_look_a_location_up_and_every_read_is_audited() {
         .as_array()
         .expect("edges")
         .clone();
-    assert_eq!(entries.len(), 1);
-    let entry = &entries[0]["node"];
+    // The look-up, and the member it opened (newest first).
+    let actions: Vec<&str> = entries
+        .iter()
+        .map(|e| e["node"]["action"].as_str().expect("action"))
+        .collect();
+    assert_eq!(actions, vec!["VIEW_MEMBER", "VIEW_SERVICE_LOCATION"]);
+    assert_eq!(entries[0]["node"]["memberId"], "1");
+    assert_eq!(entries[0]["node"]["serviceLocationId"], "1");
+    let entry = &entries[1]["node"];
     assert_eq!(entry["staffLoginId"], "staff");
     assert_eq!(entry["action"], "VIEW_SERVICE_LOCATION");
     // Worded for the clerk, in Japanese by default.
@@ -73,7 +80,7 @@ async fn staff_look_a_location_up_and_every_read_is_audited() {
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM audit_log WHERE member_id = 1")
             .await,
-        1
+        2
     );
 }
 
@@ -612,6 +619,7 @@ async fn staff_find_a_caller_by_any_number_id_address_or_name_however_it_is_type
     assert_eq!(search_all(&app, &staff, &wide).await, home());
     assert_eq!(search_all(&app, &staff, "3100000001").await, home());
     assert_eq!(search_all(&app, &staff, "demo").await, both());
+    assert_eq!(search_all(&app, &staff, "DEMO").await, both());
     assert_eq!(search_all(&app, &staff, "DEMO@example.jp").await, both());
     // 「金沢 太郎」 typed without the space: the home's holder and the
     // member of both.
@@ -666,7 +674,8 @@ async fn staff_find_a_caller_by_any_number_id_address_or_name_however_it_is_type
         "{}",
         res.body
     );
-    // Each search is in the audit log with what was searched.
+    // Each search is in the audit log, with its kind but not its words
+    // (they are the member's).
     assert!(
         app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'search'")
             .await
@@ -674,10 +683,24 @@ async fn staff_find_a_caller_by_any_number_id_address_or_name_however_it_is_type
     );
     assert_eq!(
         app.scalar(
-            "SELECT COUNT(*) FROM audit_log WHERE action = 'search' AND detail = '金沢太郎'"
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'search' AND detail NOT IN ('number', 'email', 'text')"
         )
         .await,
-        1
+        0
+    );
+    assert!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'search' AND detail = 'number'")
+            .await
+            >= 2
+    );
+    // Opening a result's member is a member view, audited as such.
+    let views = "SELECT COUNT(*) FROM audit_log WHERE action = 'view_member' AND member_id = 1";
+    let before = app.scalar(views).await;
+    search_all(&app, &staff, "DEMO").await;
+    assert_eq!(
+        app.scalar(views).await,
+        before + 2,
+        "two locations, one member each"
     );
     // Members cannot search.
     let member = app.login_demo().await;

@@ -191,3 +191,34 @@ async fn the_demo_city_has_a_leaking_location_and_the_setting_can_be_turned_off(
         1
     );
 }
+
+#[tokio::test]
+async fn a_bill_corrected_upwards_by_a_later_feed_is_judged_on_its_new_usage() {
+    let app = spawn_app().await;
+    let token = app.login_demo().await;
+    let before = app.op(ALERT, "", json!({}), Some(&token)).await;
+    let month = before.data()["me"]["serviceLocations"][0]["latestBill"]["billingMonth"]
+        .as_str()
+        .expect("month")
+        .to_string();
+    let out = import_next(&app, &month, 41, 1).await;
+    assert!(out.contains("usage alerts 0"), "{out}");
+    // The billing system corrects the same period: 95 m³ after all.
+    let next = two_months_after(&month);
+    let dir = app.mail_dir.with_file_name(format!("feed-leak-{next}"));
+    let bills = std::fs::read_to_string(dir.join("bills.csv")).expect("bills");
+    std::fs::write(
+        dir.join("bills.csv"),
+        bills.replacen(&format!("{next}-08,41,"), &format!("{next}-08,95,"), 1),
+    )
+    .expect("write");
+    let run = app.tool(&["import", dir.to_str().expect("path")], "").await;
+    assert!(run.success, "{}", run.stderr);
+    assert!(run.stdout.contains("bills +0 ~1"), "{}", run.stdout);
+    assert!(run.stdout.contains("usage alerts 1"), "{}", run.stdout);
+    let after = app.op(ALERT, "", json!({}), Some(&token)).await;
+    assert_eq!(
+        after.data()["me"]["serviceLocations"][0]["usageAlert"]["usageCubicMeters"],
+        95
+    );
+}

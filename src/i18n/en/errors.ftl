@@ -88,6 +88,7 @@ http-missing-query = Give "query" or "documentId".
 http-get-mutation = Only queries may be sent by GET; send a mutation by POST.
 http-one-hashing-field = Only one operation that checks a password may be sent per request.
 http-introspection-staff = Only staff may read the schema.
+http-letter-second-clerk = The clerk who issued a letter cannot print it; another clerk must.
 http-too-costly = The query costs { $cost }, over the limit of { $max }. Ask for fewer items.
 http-page-not-found = Page not found.
 bad-month = Give a month as YYYY-MM (e.g. 2026-12).

@@ -68,4 +68,6 @@ leak-check-pilot = with every tap closed, whether the pilot (the small silver wh
 usage-alert-reason = Your use of { $usage } in { $month } is { $times } times the same period last year ({ $last_year }) and well above the highest of your recent readings ({ $typical }). There may be a leak.
 audit-issue-reset-letter = Issued a password-reset letter (posted to { $address }).
 audit-download-reset-letter = Downloaded a password-reset letter to print.
-audit-search = Searched members and locations ({ $query }).
+audit-search-number = Searched members and locations by a customer number.
+audit-search-email = Searched members and locations by an e-mail address.
+audit-search-text = Searched members and locations by a login ID, name or address.

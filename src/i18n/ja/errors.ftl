@@ -89,6 +89,7 @@ http-missing-query = query または documentId を指定してください。
 http-get-mutation = GET で送れるのは query だけです。mutation は POST で送信してください。
 http-one-hashing-field = パスワードを確かめる操作は、1回のリクエストで1つだけ送信できます。
 http-introspection-staff = スキーマの参照は職員だけが利用できます。
+http-letter-second-clerk = ご案内を発行した職員は、そのご案内を印刷できません。別の職員が印刷してください。
 http-too-costly = クエリのコスト（{ $cost }）が上限（{ $max }）を超えています。取得する件数を減らしてください。
 http-page-not-found = ページが見つかりません。
 bad-month = 月は YYYY-MM（例: 2026-12）の形で指定してください。

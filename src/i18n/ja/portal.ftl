@@ -68,4 +68,6 @@ leak-check-pilot = 家中の蛇口を閉めた状態で、水道メーターの�
 usage-alert-reason = { $month }分のご使用水量 { $usage } は、前年同期（{ $last_year }）の{ $times }倍で、最近の検針で最も多かった { $typical } も大きく上回っています。漏水の可能性があります。
 audit-issue-reset-letter = パスワード再設定のご案内（郵送）を発行しました（送付先: { $address }）。
 audit-download-reset-letter = 郵送用のパスワード再設定のご案内を印刷用に取り出しました。
-audit-search = 会員・給水場所を検索しました（{ $query }）。
+audit-search-number = お客さま番号で会員・給水場所を検索しました。
+audit-search-email = メールアドレスで会員・給水場所を検索しました。
+audit-search-text = ログインID・氏名・住所で会員・給水場所を検索しました。
