@@ -438,6 +438,23 @@ impl TestApp {
         self.login("demo", "demo-password-2024").await
     }
 
+    /// The demo home's ポータルサイト用お客さま番号, as the member sees it.
+    pub async fn demo_portal_number(&self) -> String {
+        let token = self.login_demo().await;
+        let res = self
+            .op(
+                "{ me { serviceLocations { portalCustomerNumber } } }",
+                "",
+                json!({}),
+                Some(&token),
+            )
+            .await;
+        res.data()["me"]["serviceLocations"][0]["portalCustomerNumber"]
+            .as_str()
+            .expect("number")
+            .to_string()
+    }
+
     /// Runs SQL on the service's database (for arranging and checking).
     pub async fn sql(&self, statement: &str) {
         self.db

@@ -396,21 +396,7 @@ async fn a_clerk_sees_each_lock_the_last_sign_in_the_papers_and_what_became_of_e
         )
         .await;
     }
-    let number: String = {
-        let token = app.login_demo().await;
-        let res = app
-            .op(
-                "{ me { serviceLocations { portalCustomerNumber } } }",
-                "",
-                json!({}),
-                Some(&token),
-            )
-            .await;
-        res.data()["me"]["serviceLocations"][0]["portalCustomerNumber"]
-            .as_str()
-            .expect("number")
-            .to_string()
-    };
+    let number = app.demo_portal_number().await;
     for _ in 0..2 {
         app.op(
             &operations("login-screen.graphql"),
@@ -589,21 +575,7 @@ async fn staff_find_a_caller_by_any_number_id_address_or_name_however_it_is_type
         .expect("staff signs in");
     let home = || vec!["3100000001".to_string()];
     let both = || vec!["3100000001".to_string(), "3100000002".to_string()];
-    let portal: String = {
-        let token = app.login_demo().await;
-        let res = app
-            .op(
-                "{ me { serviceLocations { portalCustomerNumber } } }",
-                "",
-                json!({}),
-                Some(&token),
-            )
-            .await;
-        res.data()["me"]["serviceLocations"][0]["portalCustomerNumber"]
-            .as_str()
-            .expect("number")
-            .to_string()
-    };
+    let portal = app.demo_portal_number().await;
     // The portal number in full-width digits with hyphens, as a caller
     // reads it off the slip.
     let wide: String = format!("{}-{}-{}", &portal[..4], &portal[4..8], &portal[8..])
