@@ -11,7 +11,7 @@ pub mod parse;
 use std::path::Path;
 
 use entity::data_import;
-use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, Set};
 
 use crate::billing::alerts::AlertRule;
 use crate::error::AppError;
@@ -98,6 +98,15 @@ pub async fn import(
 ) -> Result<Summary, ImportError> {
     let feed = parse::read_feed(dir).map_err(ImportError::Rejected)?;
     let txn = crate::db::write_txn(db).await?;
+    if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        // The run looks rows up by key in tables it is filling: a cached
+        // generic plan, made while a table was empty (a sequential scan),
+        // would be reused for every later chunk, and the import would grow
+        // quadratically with the feed. Each lookup is planned for its own
+        // keys instead, for this transaction only.
+        txn.execute_unprepared("SET LOCAL plan_cache_mode = force_custom_plan")
+            .await?;
+    }
     // One time for the run: the bills it writes are as of it.
     let now = crate::clock::now();
     let summary = match apply::apply(&txn, feed, now, rule).await? {
