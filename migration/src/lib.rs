@@ -14,6 +14,7 @@ mod m20261203_000001_create_usage_alerts;
 mod m20261203_000002_create_reset_letters;
 mod m20261203_000003_add_mail_member;
 mod m20261203_000004_add_search_columns;
+mod m20261203_000005_index_unpaid_bills;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000002_create_reset_letters::Migration),
             Box::new(m20261203_000003_add_mail_member::Migration),
             Box::new(m20261203_000004_add_search_columns::Migration),
+            Box::new(m20261203_000005_index_unpaid_bills::Migration),
         ]
     }
 }
