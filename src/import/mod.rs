@@ -127,6 +127,13 @@ pub async fn import(
         .await?;
     }
     txn.commit().await?;
+    if summary.changed_anything() && db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
+        // A big feed leaves the write-ahead log as large as what it
+        // wrote; fold it into the database and truncate it, so the file
+        // beside the database does not keep the feed's size.
+        db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+            .await?;
+    }
     Ok(summary)
 }
 

@@ -366,3 +366,34 @@ async fn new_bills_and_notices_are_mailed_once_to_members_who_opted_in() {
     assert_eq!(app.mails().len(), 2);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM mail_outbox").await, 2);
 }
+
+/// SQLite's write-ahead log is folded back after an import, so the file
+/// beside the database does not keep the feed's size. (PostgreSQL keeps
+/// its own WAL; there is nothing of ours to check there.)
+#[tokio::test]
+async fn an_import_leaves_no_sqlite_write_ahead_log_behind() {
+    if crate::helpers::is_postgres() {
+        return;
+    }
+    let app = spawn_app().await;
+    let url = app
+        .db_env
+        .iter()
+        .find(|(k, _)| k == "DATABASE_URL")
+        .map(|(_, v)| v.clone())
+        .expect("url");
+    let file = url.trim_start_matches("sqlite://").to_string();
+    let wal = std::path::PathBuf::from(format!("{file}-wal"));
+    let run = app
+        .tool(&["import", sample_feed().to_str().expect("path")], "")
+        .await;
+    assert!(run.success, "{}", run.stderr);
+    let size = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    assert_eq!(size, 0, "{} is {size} bytes", wal.display());
+    // What the import wrote is in the database itself.
+    assert!(
+        app.scalar("SELECT COUNT(*) FROM bills WHERE billing_month = '2026-11'")
+            .await
+            > 0
+    );
+}
