@@ -14,6 +14,9 @@ pub use session::Principal;
 pub struct RequestAuth {
     pub(crate) token: Option<String>,
     pub(crate) principal: OnceCell<Option<Principal>>,
+    /// A member session's member row, read with the session: `me` needs
+    /// no statement of its own.
+    pub(crate) member: std::sync::OnceLock<entity::member::Model>,
 }
 
 impl RequestAuth {
@@ -21,15 +24,30 @@ impl RequestAuth {
         Self {
             token,
             principal: OnceCell::new(),
+            member: std::sync::OnceLock::new(),
         }
     }
 
     /// Credentials already resolved by the HTTP edge.
-    pub fn resolved(token: Option<String>, principal: Option<Principal>) -> Self {
+    pub fn resolved(
+        token: Option<String>,
+        principal: Option<Principal>,
+        member: Option<entity::member::Model>,
+    ) -> Self {
+        let cell = std::sync::OnceLock::new();
+        if let Some(member) = member {
+            let _ = cell.set(member);
+        }
         Self {
             token,
             principal: OnceCell::new_with(Some(principal)),
+            member: cell,
         }
+    }
+
+    /// The member read with the session, if it was.
+    pub fn member(&self) -> Option<&entity::member::Model> {
+        self.member.get()
     }
 }
 

@@ -281,8 +281,7 @@ pub struct AccountQuery;
 impl AccountQuery {
     /// The signed-in member.
     async fn me(&self, ctx: &Context<'_>) -> GqlResult<Customer> {
-        let member = guard::member(ctx).await?;
-        Ok(Customer(service::member(ctx.db(), member.id).await?))
+        Ok(Customer(guard::member_row(ctx).await?))
     }
 
     /// One of the signed-in member's service locations.

@@ -49,9 +49,27 @@ pub async fn principal(ctx: &async_graphql::Context<'_>) -> AppResult<Option<Pri
     };
     let principal = auth
         .principal
-        .get_or_try_init(|| session::resolve(ctx.db(), ctx.config(), token))
+        .get_or_try_init(|| async {
+            let resolved = session::resolve_with_member(ctx.db(), ctx.config(), token).await?;
+            Ok::<_, AppError>(resolved.map(|(principal, member)| {
+                if let Some(member) = member {
+                    let _ = auth.member.set(member);
+                }
+                principal
+            }))
+        })
         .await?;
     Ok(*principal)
+}
+
+/// The signed-in member's row: the one read with the session when there
+/// is one, else read now.
+pub async fn member_row(ctx: &async_graphql::Context<'_>) -> AppResult<entity::member::Model> {
+    let who = member(ctx).await?;
+    match ctx.data_opt::<RequestAuth>().and_then(RequestAuth::member) {
+        Some(row) if row.id == who.id => Ok(row.clone()),
+        _ => crate::accounts::service::member(ctx.db(), who.id).await,
+    }
 }
 
 /// The signed-in member; fails outside service hours, without a live

@@ -373,6 +373,8 @@ struct Credentials<'a> {
     state: &'a HttpState,
     token: Option<String>,
     principal: Option<Option<Principal>>,
+    /// The member row read with the session, for `me`.
+    member: Option<entity::member::Model>,
 }
 
 impl Credentials<'_> {
@@ -380,8 +382,8 @@ impl Credentials<'_> {
         if let Some(principal) = self.principal {
             return principal;
         }
-        let principal = match &self.token {
-            Some(t) => session::resolve(&self.state.app.db, &self.state.app.config, t)
+        let resolved = match &self.token {
+            Some(t) => session::resolve_with_member(&self.state.app.db, &self.state.app.config, t)
                 .await
                 .unwrap_or_else(|err| {
                     tracing::error!(error = ?err, "session lookup failed");
@@ -389,6 +391,10 @@ impl Credentials<'_> {
                 }),
             None => None,
         };
+        let principal = resolved.map(|(principal, member)| {
+            self.member = member;
+            principal
+        });
         self.principal = Some(principal);
         principal
     }
@@ -399,7 +405,7 @@ impl Credentials<'_> {
 
     fn into_auth(self) -> RequestAuth {
         match self.principal {
-            Some(principal) => RequestAuth::resolved(self.token, principal),
+            Some(principal) => RequestAuth::resolved(self.token, principal, self.member),
             None => RequestAuth::new(self.token),
         }
     }
@@ -491,6 +497,7 @@ async fn execute(
         state,
         token: token_from_headers(headers, &state.app.config),
         principal: None,
+        member: None,
     };
     let lang = request_lang(headers);
     let prepared = match document(lang, state, &mut credentials, &params).await {
