@@ -88,6 +88,28 @@ pub struct Figures {
     pub typical_high: i32,
 }
 
+impl Figures {
+    /// The flag's row, for a bill of `location_id` in `billing_month`.
+    pub fn row(
+        self,
+        location_id: i64,
+        bill_id: i64,
+        billing_month: &str,
+        at: DateTime<Utc>,
+    ) -> usage_alert::ActiveModel {
+        usage_alert::ActiveModel {
+            service_location_id: Set(location_id),
+            bill_id: Set(bill_id),
+            billing_month: Set(billing_month.to_string()),
+            usage_m3: Set(self.usage),
+            last_year_m3: Set(self.last_year),
+            typical_high_m3: Set(self.typical_high),
+            created_at: Set(at),
+            ..Default::default()
+        }
+    }
+}
+
 /// A new flag, and whether its bill is its location's latest (only those
 /// are mailed: a first load of two years' history mails nobody about old
 /// periods).
@@ -152,16 +174,7 @@ pub async fn flag(
             let latest = periods.iter().all(|(i, _)| *i <= at);
             flagged.push((
                 latest,
-                usage_alert::ActiveModel {
-                    service_location_id: Set(bill.service_location_id),
-                    bill_id: Set(bill.id),
-                    billing_month: Set(bill.billing_month.clone()),
-                    usage_m3: Set(figures.usage),
-                    last_year_m3: Set(figures.last_year),
-                    typical_high_m3: Set(figures.typical_high),
-                    created_at: Set(now),
-                    ..Default::default()
-                },
+                figures.row(bill.service_location_id, bill.id, &bill.billing_month, now),
             ));
         }
     }

@@ -44,14 +44,7 @@ pub fn explain(
     bill: &bill::Model,
     read_on: NaiveDate,
 ) -> Option<Explained> {
-    let tariff = book.in_force(read_on)?;
-    let breakdown = breakdown(
-        tariff,
-        CubicMeters(bill.usage_m3),
-        period_months(bill.period_start, bill.period_end),
-        location.meter_diameter_mm,
-        location.use_type,
-    );
+    let breakdown = rebill(book, location, bill, read_on)?;
     let adjustment = Yen(bill.amount_yen) - breakdown.amount();
     Some(Explained {
         breakdown,

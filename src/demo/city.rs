@@ -586,16 +586,9 @@ fn add_history(city: &mut City, rng: &mut Rng, book: &mut Book, place: &Place) -
             let before: Vec<i32> = usages[..usages.len() - 1].iter().rev().copied().collect();
             let last_year = before.get(5).copied();
             if let Some(figures) = book.rule.assess(usage, last_year, &before) {
-                city.alerts.push(usage_alert::ActiveModel {
-                    service_location_id: Set(location_id),
-                    bill_id: Set(book.bill_id),
-                    billing_month: Set(format!("{y:04}-{m:02}")),
-                    usage_m3: Set(figures.usage),
-                    last_year_m3: Set(figures.last_year),
-                    typical_high_m3: Set(figures.typical_high),
-                    created_at: Set(now),
-                    ..Default::default()
-                });
+                let month = format!("{y:04}-{m:02}");
+                city.alerts
+                    .push(figures.row(location_id, book.bill_id, &month, now));
             }
         }
         for (position, item) in charges.line_items.iter().enumerate() {

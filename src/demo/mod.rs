@@ -6,7 +6,6 @@
 
 mod city;
 
-use chrono_tz::Asia::Tokyo;
 use entity::service_location;
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, PaginatorTrait};
 
@@ -47,7 +46,7 @@ pub async fn seed_if_empty(
     })
     .await
     .map_err(AppError::internal)??;
-    let today = crate::clock::now().with_timezone(&Tokyo).date_naive();
+    let today = crate::clock::today();
     let city = city::build(
         locations as usize,
         today,

@@ -79,7 +79,12 @@ pub async fn download(
         doc.id,
         rfc5987(&doc.title)
     );
-    let mut response = Response::new(Body::from(doc.content));
+    pdf(doc.content, &disposition)
+}
+
+/// A PDF to download: not cached, not sniffed, saved under `disposition`.
+pub(super) fn pdf(content: Vec<u8>, disposition: &str) -> Response {
+    let mut response = Response::new(Body::from(content));
     let h = response.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
@@ -90,7 +95,7 @@ pub async fn download(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
+    if let Ok(value) = HeaderValue::from_str(disposition) {
         h.insert(header::CONTENT_DISPOSITION, value);
     }
     response

@@ -3,9 +3,8 @@
 //! wiped as it is handed over, so the code stays nowhere but on paper). Anyone else, and a second
 //! download, gets the same 404.
 
-use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 use super::HttpState;
@@ -51,21 +50,8 @@ pub async fn download(
         }
         Err(err) => return error(lang, StatusCode::INTERNAL_SERVER_ERROR, &err, hours),
     };
-    let mut response = Response::new(Body::from(pdf));
-    let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/pdf"),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    if let Ok(value) =
-        HeaderValue::from_str(&format!("attachment; filename=\"reset-letter-{id}.pdf\""))
-    {
-        h.insert(header::CONTENT_DISPOSITION, value);
-    }
-    response
+    super::documents::pdf(
+        pdf,
+        &format!("attachment; filename=\"reset-letter-{id}.pdf\""),
+    )
 }

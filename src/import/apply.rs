@@ -5,7 +5,6 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Asia::Tokyo;
 use entity::types::PaymentStatus;
 use entity::{bill, bill_line_item, meter_reading, notice, service_location};
 use sea_orm::sea_query::Expr;
@@ -781,7 +780,7 @@ async fn apply_payments(
 /// Marks every unpaid bill due before today (in Tokyo) overdue; returns
 /// how many.
 async fn mark_overdue(db: &impl ConnectionTrait) -> AppResult<usize> {
-    let today = crate::clock::now().with_timezone(&Tokyo).date_naive();
+    let today = crate::clock::today();
     let overdue = bill::Entity::update_many()
         .col_expr(
             bill::Column::PaymentStatus,

@@ -9,7 +9,6 @@ use entity::types::MemberStatus;
 use entity::{bill, member, notice, service_location};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use chrono::Datelike;
 use entity::types::PaymentMethod;
 
 use crate::accounts::mails::{Addressee, compose, member_lang};
@@ -17,12 +16,6 @@ use crate::error::AppResult;
 use crate::i18n::format;
 use crate::mail::{self, OutgoingMail};
 use crate::t;
-
-/// The months a billing period covers (Kanazawa bills every two).
-pub fn period_months(bill: &bill::Model) -> u32 {
-    let index = |d: chrono::NaiveDate| d.year() * 12 + d.month() as i32;
-    (index(bill.period_end) - index(bill.period_start)).clamp(1, 12) as u32
-}
 
 /// 「2026年12月分のご請求のお知らせ」: the figures, and when it is paid.
 fn bill_mail(
@@ -50,7 +43,12 @@ fn bill_mail(
             month = month.as_str(),
             customer_number = location.customer_number.as_str(),
             address = location.address.as_str(),
-            usage = format::period_volume(lang, bill.usage_m3.into(), period_months(bill)),
+            usage = format::period_volume(
+                lang,
+                bill.usage_m3.into(),
+                crate::billing::explain::period_months(bill.period_start, bill.period_end)
+                    .unsigned_abs()
+            ),
             amount = format::yen(lang, bill.amount_yen),
             tax = format::yen(lang, bill.tax_yen),
             payment = payment

@@ -110,7 +110,7 @@ pub async fn issue(
     void_letters(&txn, member.id, now).await?;
     let code = new_code();
     let expires_at = now + Duration::days(LETTER_VALID_DAYS);
-    let pdf = letter_pdf(config, &member, &location, &code, now, expires_at);
+    let pdf = letter_pdf(config, &member, &location, &code, expires_at);
     let letter = reset_letter::ActiveModel {
         member_id: Set(member.id),
         service_location_id: Set(location.id),
@@ -171,7 +171,6 @@ fn letter_pdf(
     member: &member::Model,
     location: &service_location::Model,
     code: &str,
-    now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> Vec<u8> {
     let lang = mails::member_lang(member);
@@ -180,10 +179,7 @@ fn letter_pdf(
         "letter-reset-body",
         address = location.address.as_str(),
         name = location.holder_name.as_str(),
-        issued = format::date(
-            lang,
-            now.with_timezone(&chrono_tz::Asia::Tokyo).date_naive()
-        ),
+        issued = format::date(lang, crate::clock::today()),
         portal_number = location.portal_customer_number.as_str(),
         code = code,
         expires = format::date_time(lang, expires_at),
