@@ -2,9 +2,7 @@
 
 use entity::{bill, service_location};
 use sea_orm::sea_query::{Expr, ExprTrait as _, Query};
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::domain::BillingMonth;
 use crate::error::BadInput;
@@ -24,35 +22,51 @@ fn month_from_index(index: i32) -> String {
     BillingMonth::from_index(index).to_string()
 }
 
-/// The latest bill of each of `location_ids` (two queries, whatever the
-/// number of locations).
+/// Picks each location's latest bill: its billing month is the greatest
+/// of that location's (one index probe per location on
+/// `(service_location_id, billing_month)`).
+fn is_latest_of_its_location() -> sea_orm::sea_query::SimpleExpr {
+    Expr::cust(
+        r#""bills"."billing_month" = (SELECT MAX("latest"."billing_month") FROM "bills" AS "latest" WHERE "latest"."service_location_id" = "bills"."service_location_id")"#,
+    )
+}
+
+/// The latest bill of each of `location_ids`, in one statement whatever
+/// the number of locations.
 pub async fn latest_bills(
     db: &impl ConnectionTrait,
     location_ids: &[i64],
 ) -> AppResult<Vec<bill::Model>> {
-    let latest: Vec<(i64, Option<String>)> = bill::Entity::find()
-        .select_only()
-        .column(bill::Column::ServiceLocationId)
-        .column_as(bill::Column::BillingMonth.max(), "latest_month")
-        .filter(bill::Column::ServiceLocationId.is_in(location_ids.iter().copied()))
-        .group_by(bill::Column::ServiceLocationId)
-        .into_tuple()
-        .all(db)
-        .await?;
-    if latest.is_empty() {
+    if location_ids.is_empty() {
         return Ok(vec![]);
     }
-    let mut which = Condition::any();
-    for (location_id, month) in latest {
-        if let Some(month) = month {
-            which = which.add(
-                bill::Column::ServiceLocationId
-                    .eq(location_id)
-                    .and(bill::Column::BillingMonth.eq(month)),
-            );
-        }
-    }
-    Ok(bill::Entity::find().filter(which).all(db).await?)
+    Ok(bill::Entity::find()
+        .filter(bill::Column::ServiceLocationId.is_in(location_ids.iter().copied()))
+        .filter(is_latest_of_its_location())
+        .all(db)
+        .await?)
+}
+
+/// A member's service locations, by customer number, each with its latest
+/// bill if it has one: one statement (a left join on the latest month).
+pub async fn locations_with_latest_bills(
+    db: &impl ConnectionTrait,
+    member_id: i64,
+) -> AppResult<Vec<(service_location::Model, Option<bill::Model>)>> {
+    Ok(service_location::Entity::find()
+        .select_also(bill::Entity)
+        .join(
+            sea_orm::JoinType::LeftJoin,
+            service_location::Entity::belongs_to(bill::Entity)
+                .from(service_location::Column::Id)
+                .to(bill::Column::ServiceLocationId)
+                .on_condition(|_, _| is_latest_of_its_location().into())
+                .into(),
+        )
+        .filter(service_location::Column::MemberId.eq(member_id))
+        .order_by_asc(service_location::Column::CustomerNumber)
+        .all(db)
+        .await?)
 }
 
 /// One page of a location's bills, newest first; the cursor is the billing

@@ -618,7 +618,7 @@ impl AccountMutation {
         };
         Ok(match result {
             Ok(location) => AddServiceLocationPayload {
-                service_location: Some(ServiceLocation(location)),
+                service_location: Some(ServiceLocation::new(location)),
                 user_errors: vec![],
             },
             Err(user_errors) => AddServiceLocationPayload {

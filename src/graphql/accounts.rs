@@ -4,7 +4,7 @@ use crate::error::Missing;
 use crate::graphql::auth::SignedInSession;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object, SimpleObject};
-use entity::{member, service_location};
+use entity::{bill, member, service_location};
 
 use crate::accounts::service;
 use crate::billing::comparison;
@@ -87,8 +87,25 @@ impl Customer {
     }
     /// The member's service locations, by customer number.
     async fn service_locations(&self, ctx: &Context<'_>) -> GqlResult<Vec<ServiceLocation>> {
+        // A page that shows the latest bill (the dashboard) gets it in the
+        // same statement as the locations.
+        let wants_latest = [
+            "latestBill",
+            "nextReadingMonth",
+            "nextTransferDate",
+            "usageAlert",
+        ]
+        .iter()
+        .any(|field| ctx.look_ahead().field(field).exists());
+        if wants_latest {
+            let rows = billing::locations_with_latest_bills(ctx.db(), self.0.id).await?;
+            return Ok(rows
+                .into_iter()
+                .map(|(location, latest)| ServiceLocation::with_latest(location, latest))
+                .collect());
+        }
         let rows = service::locations_of(ctx.db(), self.0.id).await?;
-        Ok(rows.into_iter().map(ServiceLocation).collect())
+        Ok(rows.into_iter().map(ServiceLocation::new).collect())
     }
     /// The member's signed-in sessions, most recently used first; readable
     /// only from one of them.
@@ -170,44 +187,72 @@ pub struct UsageExport {
 }
 
 /// A water contract at one address.
-pub struct ServiceLocation(pub service_location::Model);
+pub struct ServiceLocation {
+    row: service_location::Model,
+    /// Its latest bill, when the query that found the location read it
+    /// too; otherwise the latest-bill loader asks.
+    latest: Option<Option<bill::Model>>,
+}
+
+impl ServiceLocation {
+    pub fn new(row: service_location::Model) -> Self {
+        Self { row, latest: None }
+    }
+
+    pub fn with_latest(row: service_location::Model, latest: Option<bill::Model>) -> Self {
+        Self {
+            row,
+            latest: Some(latest),
+        }
+    }
+
+    async fn latest(&self, ctx: &Context<'_>) -> GqlResult<Option<bill::Model>> {
+        match &self.latest {
+            Some(known) => Ok(known.clone()),
+            None => Ok(ctx.loaders().latest_bills.load_one(self.row.id).await?),
+        }
+    }
+}
 
 #[Object]
 impl ServiceLocation {
     async fn id(&self) -> ID {
-        self.0.id.into()
+        self.row.id.into()
     }
     /// お客さま番号
     async fn customer_number(&self) -> &str {
-        &self.0.customer_number
+        &self.row.customer_number
     }
     /// ポータルサイト用お客さま番号, printed on the meter-reading slip.
     async fn portal_customer_number(&self) -> &str {
-        &self.0.portal_customer_number
+        &self.row.portal_customer_number
     }
     async fn address(&self) -> &str {
-        &self.0.address
+        &self.row.address
     }
     /// メーター口径: sets the base water charge.
     async fn meter_diameter_mm(&self) -> i32 {
-        self.0.meter_diameter_mm
+        self.row.meter_diameter_mm
     }
     /// 用途.
     async fn use_type(&self) -> crate::graphql::charges::UseType {
-        self.0.use_type.into()
+        self.row.use_type.into()
     }
     /// 次回検針月 (`YYYY-MM`): the next month this meter is read, from its
     /// odd/even reading group and its latest bill.
     async fn next_reading_month(&self, ctx: &Context<'_>) -> GqlResult<String> {
-        let latest = ctx.loaders().latest_bills.load_one(self.0.id).await?;
+        let latest = self.latest(ctx).await?;
         let billed = latest.and_then(|b| BillingMonth::parse(&b.billing_month).ok());
-        Ok(schedule::next_reading_month(self.0.reading_month_parity, billed, today()).to_string())
+        Ok(
+            schedule::next_reading_month(self.row.reading_month_parity, billed, today())
+                .to_string(),
+        )
     }
     /// 次回振替日: for 口座振替, the day the latest bill is transferred while
     /// that is still to come; null otherwise (paid, other methods, or the
     /// next bill not issued yet).
     async fn next_transfer_date(&self, ctx: &Context<'_>) -> GqlResult<Option<Date>> {
-        let latest = ctx.loaders().latest_bills.load_one(self.0.id).await?;
+        let latest = self.latest(ctx).await?;
         Ok(schedule::next_transfer_date(latest.as_ref(), today()).map(Date))
     }
     /// 使用水量のお知らせ: set when the latest bill's usage is well above
@@ -217,7 +262,7 @@ impl ServiceLocation {
         &self,
         ctx: &Context<'_>,
     ) -> GqlResult<Option<crate::graphql::billing::UsageAlert>> {
-        let Some(latest) = ctx.loaders().latest_bills.load_one(self.0.id).await? else {
+        let Some(latest) = self.latest(ctx).await? else {
             return Ok(None);
         };
         Ok(ctx
@@ -229,12 +274,7 @@ impl ServiceLocation {
     }
     /// The most recent bill, if any.
     async fn latest_bill(&self, ctx: &Context<'_>) -> GqlResult<Option<Bill>> {
-        Ok(ctx
-            .loaders()
-            .latest_bills
-            .load_one(self.0.id)
-            .await?
-            .map(Bill))
+        Ok(self.latest(ctx).await?.map(Bill))
     }
     /// Usage and charges of the billing periods in the last `months` months
     /// up to the latest bill, oldest first.
@@ -243,7 +283,7 @@ impl ServiceLocation {
         ctx: &Context<'_>,
         #[graphql(default = 24)] months: i32,
     ) -> GqlResult<Vec<UsagePoint>> {
-        let rows = billing::usage_history_with_last_year(ctx.db(), self.0.id, months).await?;
+        let rows = billing::usage_history_with_last_year(ctx.db(), self.row.id, months).await?;
         Ok(rows
             .into_iter()
             .map(|(b, earlier)| UsagePoint::with_last_year(b, earlier))
@@ -253,7 +293,7 @@ impl ServiceLocation {
     /// see it: the latest year's usage against the year before, in the
     /// request's language.
     async fn usage_summary(&self, ctx: &Context<'_>) -> GqlResult<String> {
-        let rows = billing::usage_history(ctx.db(), self.0.id, 24).await?;
+        let rows = billing::usage_history(ctx.db(), self.row.id, 24).await?;
         let usages: Vec<i32> = rows.iter().map(|b| b.usage_m3).collect();
         // Kanazawa bills every two months: six periods a year.
         let periods_a_year = usages.len().div_ceil(2).max(1);
@@ -270,7 +310,7 @@ impl ServiceLocation {
         first: Option<i32>,
         after: Option<String>,
     ) -> GqlResult<Connection<String, Bill>> {
-        Ok(bills_connection(ctx, self.0.id, first, after).await?)
+        Ok(bills_connection(ctx, self.row.id, first, after).await?)
     }
 }
 
@@ -294,7 +334,7 @@ impl AccountQuery {
         let id = parse_id(&id, Missing::Location)?;
         service::location_of_member(ctx.db(), id, member.id)
             .await?
-            .map(|l| Some(ServiceLocation(l)))
+            .map(|l| Some(ServiceLocation::new(l)))
             .ok_or(AppError::NotFound(Missing::Location).into())
     }
 }

@@ -154,7 +154,7 @@ impl Bill {
             .collect())
     }
     async fn service_location(&self, ctx: &Context<'_>) -> GqlResult<ServiceLocation> {
-        self.location(ctx).await.map(ServiceLocation)
+        self.location(ctx).await.map(ServiceLocation::new)
     }
     /// The bill explained line by line on the tariff it was billed on (the
     /// revision in force on its reading day): base charges by meter

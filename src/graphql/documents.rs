@@ -75,7 +75,7 @@ impl Document {
             .locations
             .load_one(self.meta.service_location_id)
             .await?
-            .map(ServiceLocation)
+            .map(ServiceLocation::new)
             .ok_or(AppError::NotFound(Missing::Location).into())
     }
 }

@@ -82,6 +82,12 @@ pub fn schema(state: Option<AppState>) -> PortalSchema {
         MutationRoot::default(),
         EmptySubscription,
     )
+    // Every document reaches the executor through the contract
+    // (`contract::Contract::prepare`), which has validated it against this
+    // schema with apollo-compiler and coerced its variables: the executor
+    // only computes depth and cost hints instead of validating it again
+    // on every request.
+    .validation_mode(async_graphql::ValidationMode::Fast)
     .limit_depth(MAX_DEPTH)
     .limit_recursive_depth(32)
     .limit_directives(8);

@@ -17,6 +17,9 @@ use crate::notices::service::{self, NoticeCursor};
 pub struct Notice {
     row: notice::Model,
     member_id: i64,
+    /// Whether the member has read it, when the query that found it said
+    /// so (a page of notices); otherwise the read-mark loader asks.
+    read: Option<bool>,
 }
 
 #[Object]
@@ -39,6 +42,9 @@ impl Notice {
     }
     /// Whether this member has opened it.
     async fn is_read(&self, ctx: &Context<'_>) -> GqlResult<bool> {
+        if let Some(read) = self.read {
+            return Ok(read);
+        }
         let read = ctx
             .loaders()
             .notice_reads
@@ -77,7 +83,7 @@ impl NoticeQuery {
         };
         let (rows, has_next) = service::page(ctx.db(), member.id, first, after.as_ref()).await?;
         let mut connection = Connection::new(after.is_some(), has_next);
-        connection.edges.extend(rows.into_iter().map(|row| {
+        connection.edges.extend(rows.into_iter().map(|(row, read)| {
             let cursor = NoticeCursor {
                 published_at: row.published_at,
                 id: row.id,
@@ -87,6 +93,7 @@ impl NoticeQuery {
                 Notice {
                     row,
                     member_id: member.id,
+                    read: Some(read),
                 },
             )
         }));
@@ -103,6 +110,7 @@ impl NoticeQuery {
                 Some(Notice {
                     row,
                     member_id: member.id,
+                    read: None,
                 })
             })
             .ok_or(AppError::NotFound(Missing::Notice).into())
@@ -133,6 +141,7 @@ impl NoticeMutation {
                 notice: Some(Notice {
                     row,
                     member_id: member.id,
+                    read: Some(true),
                 }),
                 user_errors: vec![],
             }),

@@ -572,6 +572,8 @@ async fn execute(
     if let Some(name) = &params.operation_name {
         request = request.operation_name(name.clone());
     }
+    // Parsed when the document was prepared (once for a trusted one).
+    request.set_parsed_query(prepared.parsed.clone());
     let anonymous = credentials.token.is_none();
     let client = client_address(state, peer, headers);
     let request_id = crate::auth::session::new_token()[..16].to_string();

@@ -49,15 +49,30 @@ fn visible_to(member_id: i64) -> Condition {
         .add(notice::Column::PublishedAt.lte(crate::clock::now()))
 }
 
-/// A page of the notices `member_id` may see, newest first, and whether
-/// more follow.
+/// A page of the notices `member_id` may see, newest first, each with
+/// whether the member has read it (one statement), and whether more
+/// follow.
 pub async fn page(
     db: &impl ConnectionTrait,
     member_id: i64,
     first: u64,
     after: Option<&NoticeCursor>,
-) -> AppResult<(Vec<notice::Model>, bool)> {
+) -> AppResult<(Vec<(notice::Model, bool)>, bool)> {
     let mut query = notice::Entity::find()
+        .select_also(notice_read::Entity)
+        .join(
+            sea_orm::JoinType::LeftJoin,
+            notice::Entity::belongs_to(notice_read::Entity)
+                .from(notice::Column::Id)
+                .to(notice_read::Column::NoticeId)
+                .on_condition(move |_, read| {
+                    Condition::all().add(
+                        sea_orm::sea_query::Expr::col((read, notice_read::Column::MemberId))
+                            .eq(member_id),
+                    )
+                })
+                .into(),
+        )
         .filter(visible_to(member_id))
         .order_by_desc(notice::Column::PublishedAt)
         .order_by_desc(notice::Column::Id)
@@ -73,7 +88,12 @@ pub async fn page(
                 ),
         );
     }
-    let mut rows = query.all(db).await?;
+    let mut rows: Vec<(notice::Model, bool)> = query
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(notice, read)| (notice, read.is_some()))
+        .collect();
     let has_next = rows.len() as u64 > first;
     rows.truncate(first as usize);
     Ok((rows, has_next))

@@ -32,6 +32,9 @@ pub struct Prepared {
     pub id: String,
     pub text: Arc<str>,
     pub document: Valid<ExecutableDocument>,
+    /// The same text parsed for the executor, once: a request hands the
+    /// executor a copy instead of the text to parse again.
+    pub parsed: async_graphql::parser::types::ExecutableDocument,
     /// One of the portal's own released documents.
     pub trusted: bool,
 }
@@ -198,10 +201,17 @@ fn validate(
             )
         })?;
     check_literals(schema, &document)?;
+    let parsed = async_graphql::parser::parse_query(text).map_err(|e| {
+        RequestErrors(vec![json!({
+            "message": e.to_string(),
+            "extensions": { "code": "BAD_REQUEST" },
+        })])
+    })?;
     Ok(Prepared {
         id,
         text: text.into(),
         document,
+        parsed,
         trusted,
     })
 }
