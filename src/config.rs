@@ -28,6 +28,17 @@ pub struct Config {
     pub database_url: String,
     /// `DATABASE_SCHEMA`: PostgreSQL schema to use (search path); default none.
     pub database_schema: Option<String>,
+    /// `DATABASE_READ_URL`: a PostgreSQL streaming replica of
+    /// `DATABASE_URL` for members' reads; default none (everything on the
+    /// primary). Only beside a PostgreSQL primary.
+    pub database_read_url: Option<String>,
+    /// `PORTAL_REPLICA_MAX_LAG_SECONDS`: a replica further behind than this
+    /// serves nothing until it catches up; default 5.
+    pub replica_max_lag_seconds: u32,
+    /// `PORTAL_READ_YOUR_WRITES_SECONDS`: for this long after a member's
+    /// own write (or sign-in) their reads go to the primary; default 10,
+    /// and more than the replica's allowed lag.
+    pub read_your_writes_seconds: u32,
     /// `PORTAL_LISTEN`: address to serve on; default `127.0.0.1:8080`.
     pub listen: SocketAddr,
     /// `PORTAL_SERVICE_HOURS`: `HH:MM-HH:MM` in Asia/Tokyo, or `always`;
@@ -169,6 +180,32 @@ impl Config {
                 "expected letters, digits and underscores",
             ));
         }
+        let database_read_url = lookup("DATABASE_READ_URL").filter(|s| !s.is_empty());
+        if let Some(url) = &database_read_url {
+            if !url.starts_with("postgres") {
+                return Err(parse(
+                    ("DATABASE_READ_URL", url.clone()),
+                    "expected a postgres:// URL of a streaming replica",
+                ));
+            }
+            if !database_url.starts_with("postgres") {
+                return Err(parse(
+                    ("DATABASE_READ_URL", url.clone()),
+                    "a read replica needs a PostgreSQL primary (DATABASE_URL)",
+                ));
+            }
+        }
+        let replica_max_lag_seconds = number("PORTAL_REPLICA_MAX_LAG_SECONDS", "5", 1, 3600)?;
+        let read_your_writes_seconds = number("PORTAL_READ_YOUR_WRITES_SECONDS", "10", 1, 3600)?;
+        if read_your_writes_seconds <= replica_max_lag_seconds {
+            return Err(parse(
+                get("PORTAL_READ_YOUR_WRITES_SECONDS", "10"),
+                &format!(
+                    "must be more than PORTAL_REPLICA_MAX_LAG_SECONDS ({replica_max_lag_seconds}), \
+                     or a member could read the replica before it has their write"
+                ),
+            ));
+        }
         let raw_listen = get("PORTAL_LISTEN", "127.0.0.1:8080");
         let listen: SocketAddr = raw_listen.1.parse().map_err(|_| {
             parse(
@@ -214,6 +251,9 @@ impl Config {
         Ok(Self {
             database_url,
             database_schema,
+            database_read_url,
+            replica_max_lag_seconds: replica_max_lag_seconds as u32,
+            read_your_writes_seconds: read_your_writes_seconds as u32,
             listen,
             service_hours,
             demo_data,
@@ -324,6 +364,37 @@ mod tests {
         assert!(err.to_string().contains("PORTAL_DEMO_DATA"));
         let err = config(&[("DATABASE_URL", "mysql://x")]).expect_err("rejected");
         assert!(err.to_string().contains("DATABASE_URL"));
+    }
+
+    #[test]
+    fn a_read_replica_needs_postgresql_and_a_window_longer_than_its_lag() {
+        let err = config(&[("DATABASE_READ_URL", "postgres://replica/portal")])
+            .expect_err("a SQLite primary has no replica");
+        assert!(err.to_string().contains("DATABASE_READ_URL"), "{err}");
+        let primary = ("DATABASE_URL", "postgres://primary/portal");
+        let err = config(&[primary, ("DATABASE_READ_URL", "sqlite://copy.db")])
+            .expect_err("not a replica");
+        assert!(err.to_string().contains("DATABASE_READ_URL"), "{err}");
+        let err = config(&[
+            primary,
+            ("DATABASE_READ_URL", "postgres://replica/portal"),
+            ("PORTAL_REPLICA_MAX_LAG_SECONDS", "10"),
+        ])
+        .expect_err("the window must outlast the lag");
+        assert!(
+            err.to_string().contains("PORTAL_READ_YOUR_WRITES_SECONDS"),
+            "{err}"
+        );
+        let c =
+            config(&[primary, ("DATABASE_READ_URL", "postgres://replica/portal")]).expect("valid");
+        assert_eq!(
+            c.database_read_url.as_deref(),
+            Some("postgres://replica/portal")
+        );
+        assert_eq!(
+            (c.replica_max_lag_seconds, c.read_your_writes_seconds),
+            (5, 10)
+        );
     }
 
     #[test]

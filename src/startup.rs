@@ -90,8 +90,13 @@ impl Application {
         let secrets = Secrets::load(&db).await?;
         let hasher = Hasher::new(config.hash_concurrency, secrets.keyring()).await?;
         let mail = MailWorker::new(db.clone(), &config)?;
+        let replica = db::Replica::connect(&config, metrics.clone()).await?;
+        if let Some(replica) = &replica {
+            replica.start_monitor(&config).await?;
+        }
         let app = AppState {
             db: db.clone(),
+            replica,
             config: Arc::new(config),
             hasher,
             metrics,

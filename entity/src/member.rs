@@ -35,6 +35,9 @@ pub struct Model {
     pub withdrawn_at: Option<DateTimeUtc>,
     /// The display name folded for the support desk's search.
     pub name_search: Option<String>,
+    /// When the member last changed something themselves (a mutation):
+    /// for a while after, their reads stay on the primary.
+    pub last_write_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -15,6 +15,7 @@ mod m20261203_000002_create_reset_letters;
 mod m20261203_000003_add_mail_member;
 mod m20261203_000004_add_search_columns;
 mod m20261203_000005_index_unpaid_bills;
+mod m20261204_000001_add_member_last_write;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000003_add_mail_member::Migration),
             Box::new(m20261203_000004_add_search_columns::Migration),
             Box::new(m20261203_000005_index_unpaid_bills::Migration),
+            Box::new(m20261204_000001_add_member_last_write::Migration),
         ]
     }
 }

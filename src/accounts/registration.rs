@@ -288,6 +288,7 @@ pub async fn complete(
         registered_at: Set(now),
         updated_at: Set(now),
         withdrawn_at: Set(None),
+        last_write_at: Set(Some(now)),
         ..Default::default()
     }
     .insert(&txn)

@@ -103,3 +103,17 @@ pub async fn mail_sign_in_link(
     txn.commit().await?;
     Ok(())
 }
+
+/// Records that the member has just changed something themselves, so
+/// their next reads stay on the primary (see `db::replica`).
+pub async fn record_own_write(db: &impl ConnectionTrait, member_id: i64) -> AppResult<()> {
+    member::Entity::update_many()
+        .col_expr(
+            member::Column::LastWriteAt,
+            sea_orm::sea_query::Expr::value(Some(crate::clock::now())),
+        )
+        .filter(member::Column::Id.eq(member_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -101,7 +101,7 @@ pub async fn resolve(
 ) -> AppResult<Option<Principal>> {
     Ok(resolve_with_member(db, config, token)
         .await?
-        .map(|(principal, _)| principal))
+        .map(|resolved| resolved.principal))
 }
 
 /// [`resolve`], with a member session's member row read in the same
@@ -111,7 +111,7 @@ pub async fn resolve_with_member(
     db: &impl ConnectionTrait,
     config: &Config,
     token: &str,
-) -> AppResult<Option<(Principal, Option<entity::member::Model>)>> {
+) -> AppResult<Option<Resolved>> {
     let now = crate::clock::now();
     let Some((found, member)) = session::Entity::find()
         .select_also(entity::member::Entity)
@@ -150,7 +150,31 @@ pub async fn resolve_with_member(
         },
         (None, None) => return Ok(None),
     };
-    Ok(Some((principal, member)))
+    Ok(Some(Resolved {
+        principal,
+        member,
+        signed_in_at: found.created_at,
+    }))
+}
+
+/// A live session: who it is, the member's row when it is a member's, and
+/// when it began.
+#[derive(Clone, Debug)]
+pub struct Resolved {
+    pub principal: Principal,
+    pub member: Option<entity::member::Model>,
+    pub signed_in_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl Resolved {
+    /// The latest moment this member changed something: the sign-in that
+    /// made the session, or a later write of their own.
+    pub fn last_own_write(&self) -> chrono::DateTime<chrono::Utc> {
+        self.member
+            .as_ref()
+            .and_then(|m| m.last_write_at)
+            .map_or(self.signed_in_at, |w| w.max(self.signed_in_at))
+    }
 }
 
 /// "iPhone · Safari" from a User-Agent; a system that cannot be told is

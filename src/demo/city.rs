@@ -324,6 +324,7 @@ impl People {
             registered_at: Set(registered_at),
             updated_at: Set(registered_at),
             withdrawn_at: Set(None),
+            last_write_at: Set(None),
         }
     }
 

@@ -50,12 +50,14 @@ pub async fn principal(ctx: &async_graphql::Context<'_>) -> AppResult<Option<Pri
     let principal = auth
         .principal
         .get_or_try_init(|| async {
-            let resolved = session::resolve_with_member(ctx.db(), ctx.config(), token).await?;
-            Ok::<_, AppError>(resolved.map(|(principal, member)| {
-                if let Some(member) = member {
+            // Always the primary: the look-up may record the session's use.
+            let resolved =
+                session::resolve_with_member(&ctx.state().db, ctx.config(), token).await?;
+            Ok::<_, AppError>(resolved.map(|resolved| {
+                if let Some(member) = resolved.member {
                     let _ = auth.member.set(member);
                 }
-                principal
+                resolved.principal
             }))
         })
         .await?;

@@ -40,6 +40,8 @@ use crate::secrets::Secrets;
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
+    /// `DATABASE_READ_URL`'s replica, for members' reads.
+    pub replica: Option<crate::db::Replica>,
     pub config: Arc<Config>,
     pub hasher: Hasher,
     pub metrics: Arc<Metrics>,
@@ -119,9 +121,9 @@ pub fn parse_id(
 /// Shorthands for what resolvers take from the context.
 pub trait AppContext {
     fn state(&self) -> &AppState;
-    fn db(&self) -> &DatabaseConnection {
-        &self.state().db
-    }
+    /// Where this request reads and writes: the primary, or for a
+    /// member's query the read replica (`ReadFrom`).
+    fn db(&self) -> &DatabaseConnection;
     fn config(&self) -> &Config {
         &self.state().config
     }
@@ -138,11 +140,22 @@ pub trait AppContext {
     fn loaders(&self) -> &loaders::Loaders;
 }
 
+/// The connection a request's resolvers use, when it is not the primary:
+/// `http::graphql` sets it for members' queries while the replica serves.
+pub struct ReadFrom(pub DatabaseConnection);
+
 impl AppContext for Context<'_> {
     fn state(&self) -> &AppState {
         // `http::graphql` builds every executed schema with the state and
         // every request with its loaders; a missing one is a wiring bug.
         self.data_unchecked::<AppState>()
+    }
+
+    fn db(&self) -> &DatabaseConnection {
+        match self.data_opt::<ReadFrom>() {
+            Some(ReadFrom(replica)) => replica,
+            None => &self.state().db,
+        }
     }
 
     fn loaders(&self) -> &loaders::Loaders {

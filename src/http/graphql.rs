@@ -18,6 +18,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{ConnectInfo, OriginalUri, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use sea_orm::DatabaseConnection;
 use serde_json::{Map, Value, json};
 
 use super::HttpState;
@@ -372,42 +373,72 @@ fn client_address(state: &HttpState, peer: SocketAddr, headers: &HeaderMap) -> C
 struct Credentials<'a> {
     state: &'a HttpState,
     token: Option<String>,
-    principal: Option<Option<Principal>>,
-    /// The member row read with the session, for `me`.
-    member: Option<entity::member::Model>,
+    /// The session with its member row, once looked up.
+    resolved: Option<Option<session::Resolved>>,
 }
 
 impl Credentials<'_> {
-    async fn principal(&mut self) -> Option<Principal> {
-        if let Some(principal) = self.principal {
-            return principal;
+    async fn resolved(&mut self) -> Option<&session::Resolved> {
+        if self.resolved.is_none() {
+            let found = match &self.token {
+                // Always on the primary: the look-up may record the use.
+                Some(t) => {
+                    session::resolve_with_member(&self.state.app.db, &self.state.app.config, t)
+                        .await
+                        .unwrap_or_else(|err| {
+                            tracing::error!(error = ?err, "session lookup failed");
+                            None
+                        })
+                }
+                None => None,
+            };
+            self.resolved = Some(found);
         }
-        let resolved = match &self.token {
-            Some(t) => session::resolve_with_member(&self.state.app.db, &self.state.app.config, t)
-                .await
-                .unwrap_or_else(|err| {
-                    tracing::error!(error = ?err, "session lookup failed");
-                    None
-                }),
-            None => None,
-        };
-        let principal = resolved.map(|(principal, member)| {
-            self.member = member;
-            principal
-        });
-        self.principal = Some(principal);
-        principal
+        self.resolved.as_ref().and_then(Option::as_ref)
+    }
+
+    async fn principal(&mut self) -> Option<Principal> {
+        self.resolved().await.map(|r| r.principal)
     }
 
     async fn is_staff(&mut self) -> bool {
         matches!(self.principal().await, Some(Principal::Staff { .. }))
     }
 
-    fn into_auth(self) -> RequestAuth {
-        match self.principal {
-            Some(principal) => RequestAuth::resolved(self.token, principal, self.member),
-            None => RequestAuth::new(self.token),
+    /// The member's id when the request is a member's.
+    async fn member_id(&mut self) -> Option<i64> {
+        match self.principal().await {
+            Some(Principal::Member { member_id, .. }) => Some(member_id),
+            _ => None,
         }
+    }
+
+    /// What the resolvers see; made again if the request runs again.
+    fn auth(&self) -> RequestAuth {
+        match &self.resolved {
+            Some(resolved) => RequestAuth::resolved(
+                self.token.clone(),
+                resolved.as_ref().map(|r| r.principal),
+                resolved.as_ref().and_then(|r| r.member.clone()),
+            ),
+            None => RequestAuth::new(self.token.clone()),
+        }
+    }
+
+    /// The read replica's pool, when this request may read from it: a
+    /// signed-in member's query, the replica serving, and no write of the
+    /// member's own (or sign-in) within `PORTAL_READ_YOUR_WRITES_SECONDS`,
+    /// which outlasts the lag the replica is allowed.
+    async fn read_replica(&mut self) -> Option<DatabaseConnection> {
+        let state = self.state;
+        let serving = state.app.replica.as_ref()?.serving()?.clone();
+        let resolved = self.resolved().await?;
+        if !matches!(resolved.principal, Principal::Member { .. }) {
+            return None;
+        }
+        let window =
+            chrono::Duration::seconds(i64::from(state.app.config.read_your_writes_seconds));
+        (crate::clock::now() - resolved.last_own_write() >= window).then_some(serving)
     }
 }
 
@@ -496,8 +527,7 @@ async fn execute(
     let mut credentials = Credentials {
         state,
         token: token_from_headers(headers, &state.app.config),
-        principal: None,
-        member: None,
+        resolved: None,
     };
     let lang = request_lang(headers);
     let prepared = match document(lang, state, &mut credentials, &params).await {
@@ -566,32 +596,80 @@ async fn execute(
         return response;
     }
 
-    let mut request = async_graphql::Request::new(prepared.text.to_string()).variables(
-        async_graphql::Variables::from_json(Value::Object(params.variables)),
-    );
-    if let Some(name) = &params.operation_name {
-        request = request.operation_name(name.clone());
-    }
-    // Parsed when the document was prepared (once for a trusted one).
-    request.set_parsed_query(prepared.parsed.clone());
     let anonymous = credentials.token.is_none();
     let client = client_address(state, peer, headers);
     let request_id = crate::auth::session::new_token()[..16].to_string();
-    let request = request
-        .data(credentials.into_auth())
-        .data(crate::security::RequestMeta {
-            client,
-            request_id: request_id.clone(),
-            user_agent: headers
-                .get(header::USER_AGENT)
-                .and_then(|v| v.to_str().ok())
-                .map(|ua| ua.chars().take(200).collect()),
-        })
-        .data(client)
-        .data(Loaders::new(&state.app.db));
+    let meta = crate::security::RequestMeta {
+        client,
+        request_id: request_id.clone(),
+        user_agent: headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|ua| ua.chars().take(200).collect()),
+    };
+    let is_query = operation.is_query();
+    let replica = if is_query {
+        credentials.read_replica().await
+    } else {
+        None
+    };
+    let build = |credentials: &Credentials<'_>, replica: Option<DatabaseConnection>| {
+        let mut request = async_graphql::Request::new(prepared.text.to_string()).variables(
+            async_graphql::Variables::from_json(Value::Object(params.variables.clone())),
+        );
+        if let Some(name) = &params.operation_name {
+            request = request.operation_name(name.clone());
+        }
+        // Parsed when the document was prepared (once for a trusted one).
+        request.set_parsed_query(prepared.parsed.clone());
+        let loaders = Loaders::new(replica.as_ref().unwrap_or(&state.app.db));
+        let mut request = request
+            .data(credentials.auth())
+            .data(meta.clone())
+            .data(client)
+            .data(loaders);
+        if let Some(replica) = replica {
+            request = request.data(crate::graphql::ReadFrom(replica));
+        }
+        request
+    };
     let hours = state.app.config.service_hours;
-    let mut response =
-        crate::graphql::errors::in_request(lang, hours, state.schema.execute(request)).await;
+    let on_replica = replica.is_some();
+    let mut response = crate::graphql::errors::in_request(
+        lang,
+        hours,
+        state.schema.execute(build(&credentials, replica)),
+    )
+    .await;
+    if on_replica && response.errors.iter().any(is_internal) {
+        // The replica failed under the request: it serves nothing until
+        // the monitor finds it answering again, and this read-only
+        // request runs again on the primary.
+        if let Some(replica) = &state.app.replica {
+            replica.mark_down();
+        }
+        tracing::warn!(
+            request_id,
+            "read replica failed a request; ran it on the primary"
+        );
+        response = crate::graphql::errors::in_request(
+            lang,
+            hours,
+            state.schema.execute(build(&credentials, None)),
+        )
+        .await;
+    }
+    if !is_query
+        && state.app.replica.is_some()
+        && let Some(member_id) = credentials.member_id().await
+    {
+        // A member's own write: their next reads stay on the primary until
+        // the replica has surely replayed it.
+        if let Err(err) = crate::accounts::service::record_own_write(&state.app.db, member_id).await
+        {
+            tracing::error!(error = ?err, "could not record the member's write");
+        }
+    }
 
     for error in &mut response.errors {
         // Errors from async-graphql's own checks carry no code: the
@@ -644,6 +722,15 @@ async fn execute(
         HeaderValue::from_static("Accept, Accept-Language, Authorization, Cookie"),
     );
     http
+}
+
+/// An error the service's own failure caused (a database that failed).
+fn is_internal(error: &async_graphql::ServerError) -> bool {
+    error
+        .extensions
+        .as_ref()
+        .and_then(|e| e.get("code"))
+        .is_some_and(|code| *code == async_graphql::Value::from("INTERNAL"))
 }
 
 #[cfg(test)]

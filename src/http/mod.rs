@@ -120,15 +120,28 @@ async fn not_found(headers: axum::http::HeaderMap) -> axum::response::Response {
     )
 }
 
-/// 200 once the service is up and its database answers.
+/// 200 once the service is up and its database answers, with the read
+/// replica's state when there is one (its failure is not the service's:
+/// reads go to the primary meanwhile).
 async fn healthz(State(state): State<HttpState>) -> impl IntoResponse {
-    match state.app.db.ping().await {
-        Ok(()) => (StatusCode::OK, "ok"),
+    let replica = state.app.replica.as_ref().map(|r| {
+        serde_json::json!({
+            "state": r.state().as_str(),
+            "lagMs": r.lag().as_millis() as u64,
+            "servingReads": r.serving().is_some(),
+        })
+    });
+    let (status, database) = match state.app.db.ping().await {
+        Ok(()) => (StatusCode::OK, "up"),
         Err(err) => {
             tracing::warn!(error = %err, "health check: database unreachable");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+            (StatusCode::SERVICE_UNAVAILABLE, "down")
         }
-    }
+    };
+    (
+        status,
+        axum::Json(serde_json::json!({ "database": database, "replica": replica })),
+    )
 }
 
 /// Counters in the Prometheus text format.
@@ -141,11 +154,15 @@ async fn metrics(State(state): State<HttpState>) -> impl IntoResponse {
          # HELP portal_db_statements_failed_total SQL statements that failed.\n\
          # TYPE portal_db_statements_failed_total counter\n\
          portal_db_statements_failed_total {}\n\
+         # HELP portal_db_replica_statements_total Of those, statements sent to the read replica.\n\
+         # TYPE portal_db_replica_statements_total counter\n\
+         portal_db_replica_statements_total {}\n\
          # HELP portal_password_hashes_total Password and secret-answer hashes computed.\n\
          # TYPE portal_password_hashes_total counter\n\
          portal_password_hashes_total {}\n",
         m.statements(),
         m.failed_statements(),
+        m.replica_statements(),
         state.app.hasher.computed()
     );
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)

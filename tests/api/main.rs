@@ -19,6 +19,7 @@ mod membership;
 mod notices;
 mod pdf_text;
 mod portal;
+mod replica;
 mod scale;
 mod schema;
 mod support;

@@ -14,14 +14,34 @@ use sea_orm::{
 
 use crate::config::Config;
 
+pub mod replica;
+pub use replica::{Replica, ReplicaState};
+
 /// Counters an operator reads at `GET /metrics`.
 #[derive(Debug, Default)]
 pub struct Metrics {
     statements: AtomicU64,
     failed_statements: AtomicU64,
+    replica_statements: AtomicU64,
 }
 
 impl Metrics {
+    /// Counts one statement sent (to the replica, or else the primary).
+    fn count(&self, failed: bool, replica: bool) {
+        self.statements.fetch_add(1, Ordering::Relaxed);
+        if failed {
+            self.failed_statements.fetch_add(1, Ordering::Relaxed);
+        }
+        if replica {
+            self.replica_statements.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Of the statements, those sent to the read replica.
+    pub fn replica_statements(&self) -> u64 {
+        self.replica_statements.load(Ordering::Relaxed)
+    }
+
     /// SQL statements sent since start.
     pub fn statements(&self) -> u64 {
         self.statements.load(Ordering::Relaxed)
@@ -98,12 +118,7 @@ pub async fn connect(config: &Config, metrics: Arc<Metrics>) -> Result<DatabaseC
             )));
         }
     };
-    db.set_metric_callback(move |info| {
-        metrics.statements.fetch_add(1, Ordering::Relaxed);
-        if info.failed {
-            metrics.failed_statements.fetch_add(1, Ordering::Relaxed);
-        }
-    });
+    db.set_metric_callback(move |info| metrics.count(info.failed, false));
     Ok(db)
 }
 
