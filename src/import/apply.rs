@@ -1,780 +1,529 @@
-//! Writing a checked feed: upserts by the billing system's keys, so the
-//! same files twice change nothing, then the notification mails for what
-//! is new. Runs inside the caller's transaction.
+//! Writing a staged feed: set-based checks and upserts by the billing
+//! system's keys, so the same files twice change nothing, then the usage
+//! alerts and the notification mails for what is new, a chunk at a time.
+//! Runs inside the caller's transaction.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::types::PaymentStatus;
-use entity::{bill, bill_line_item, meter_reading, notice, service_location};
+use entity::types::{DocumentKind, PaymentStatus};
+use entity::{bill, notice, service_location};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveEnum, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, Set, Value,
+};
 
-use super::parse::{self, Feed, RowError};
+use super::parse::{self, NoticeRow, Problems, RowError};
+use super::stage::{self, exec, statement};
 use super::{Summary, notify};
 use crate::billing::alerts::{self, AlertRule};
 use crate::billing::tariff::LineKind;
 use crate::db::insert_chunked;
 use crate::documents::storage::{self, NewDocument, Stored};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 
-/// Keys per IN (…) list.
-const CHUNK: usize = crate::db::INSERT_CHUNK;
+/// Rows per chunk when the import walks what it wrote.
+const CHUNK: u64 = crate::db::INSERT_CHUNK as u64;
 
-/// A problem with one row of the feed.
-fn row_error(file: &'static str, line: u64, field: &str, message: String) -> RowError {
-    RowError {
+/// A problem the checks found: its line and, where the message needs
+/// them, the values it names.
+#[derive(FromQueryResult)]
+struct Found {
+    line: i64,
+    a: Option<String>,
+    b: Option<String>,
+    n: Option<i64>,
+    m: Option<i64>,
+}
+
+/// Runs a check; each row it returns becomes a problem.
+async fn check(
+    db: &impl ConnectionTrait,
+    problems: &mut Problems,
+    file: &'static str,
+    field: &str,
+    sql: &str,
+    message: impl Fn(&Found) -> String,
+) -> AppResult<()> {
+    let sql = format!("{sql} ORDER BY line LIMIT {}", Problems::LIMIT);
+    let found = Found::find_by_statement(statement(db.get_database_backend(), &sql, vec![]))
+        .all(db)
+        .await?;
+    problems.extend(found.iter().map(|f| RowError {
         file,
-        line,
+        line: f.line as u64,
         field: field.into(),
-        message,
-    }
+        message: message(f),
+    }));
+    Ok(())
 }
 
-/// Locations by customer number, for the numbers given.
-async fn locations_by_number(
-    db: &impl ConnectionTrait,
-    numbers: &HashSet<String>,
-) -> AppResult<HashMap<String, service_location::Model>> {
-    let numbers: Vec<&String> = numbers.iter().collect();
-    let mut found = HashMap::new();
-    for chunk in numbers.chunks(CHUNK) {
-        let rows = service_location::Entity::find()
-            .filter(
-                service_location::Column::CustomerNumber.is_in(chunk.iter().map(|s| s.as_str())),
+/// Every row whose key an earlier row of the same file has.
+async fn check_duplicates(db: &impl ConnectionTrait, problems: &mut Problems) -> AppResult<()> {
+    let keys: [(&'static str, &str, &str, &str); 8] = [
+        (
+            parse::LOCATIONS,
+            "customer_number",
+            "import_locations",
+            "customer_number",
+        ),
+        (
+            parse::LOCATIONS,
+            "portal_customer_number",
+            "import_locations",
+            "portal_customer_number",
+        ),
+        (
+            parse::READINGS,
+            "read_on",
+            "import_readings",
+            "customer_number, read_on",
+        ),
+        (
+            parse::BILLS,
+            "billing_month",
+            "import_bills",
+            "customer_number, billing_month",
+        ),
+        (
+            parse::LINE_ITEMS,
+            "position",
+            "import_line_items",
+            "customer_number, billing_month, position",
+        ),
+        (
+            parse::PAYMENTS,
+            "billing_month",
+            "import_payments",
+            "customer_number, billing_month",
+        ),
+        (parse::NOTICES, "notice_id", "import_notices", "notice_id"),
+        (
+            parse::DOCUMENTS,
+            "document_id",
+            "import_documents",
+            "document_id",
+        ),
+    ];
+    for (file, field, table, key) in keys {
+        let sql = format!(
+            "SELECT line, NULL AS a, NULL AS b, NULL AS n, NULL AS m FROM \
+             (SELECT line, ROW_NUMBER() OVER (PARTITION BY {key} ORDER BY line) AS k FROM {table}) d \
+             WHERE k > 1"
+        );
+        check(db, problems, file, field, &sql, |_| {
+            "appears twice in the file".into()
+        })
+        .await?;
+    }
+    Ok(())
+}
+
+/// Line items given in the feed must add up to their bill (when the bill
+/// is in the feed too).
+async fn check_line_item_sums(db: &impl ConnectionTrait, problems: &mut Problems) -> AppResult<()> {
+    let sql = "SELECT MAX(i.line) AS line, i.customer_number AS a, i.billing_month AS b, \
+               CAST(SUM(i.amount_yen) AS BIGINT) AS n, MAX(b.amount_yen) AS m \
+               FROM import_line_items i JOIN import_bills b \
+               ON b.customer_number = i.customer_number AND b.billing_month = i.billing_month \
+               GROUP BY i.customer_number, i.billing_month \
+               HAVING SUM(i.amount_yen) <> MAX(b.amount_yen)";
+    check(db, problems, parse::LINE_ITEMS, "amount_yen", sql, |f| {
+        format!(
+            "items of {} {} add up to {}, the bill says {}",
+            f.a.as_deref().unwrap_or_default(),
+            f.b.as_deref().unwrap_or_default(),
+            f.n.unwrap_or_default(),
+            f.m.unwrap_or_default()
+        )
+    })
+    .await
+}
+
+/// Every row that names a customer number neither the feed nor the
+/// database has, and every location whose portal customer number differs
+/// from the one already issued or belongs to another contract.
+async fn check_references(db: &impl ConnectionTrait, problems: &mut Problems) -> AppResult<()> {
+    let files = [
+        (parse::READINGS, "import_readings"),
+        (parse::BILLS, "import_bills"),
+        (parse::LINE_ITEMS, "import_line_items"),
+        (parse::PAYMENTS, "import_payments"),
+        (parse::NOTICES, "import_notices"),
+        (parse::DOCUMENTS, "import_documents"),
+    ];
+    for (file, table) in files {
+        let sql = format!(
+            "SELECT s.line, s.customer_number AS a, NULL AS b, NULL AS n, NULL AS m FROM {table} s \
+             WHERE s.customer_number IS NOT NULL \
+             AND NOT EXISTS (SELECT 1 FROM import_locations l WHERE l.customer_number = s.customer_number) \
+             AND NOT EXISTS (SELECT 1 FROM service_locations l WHERE l.customer_number = s.customer_number)"
+        );
+        check(db, problems, file, "customer_number", &sql, |f| {
+            format!("no service location {}", f.a.as_deref().unwrap_or_default())
+        })
+        .await?;
+    }
+    // A portal customer number may not move to another contract.
+    check(
+        db,
+        problems,
+        parse::LOCATIONS,
+        "portal_customer_number",
+        "SELECT s.line, NULL AS a, NULL AS b, NULL AS n, NULL AS m FROM import_locations s \
+         JOIN service_locations l ON l.customer_number = s.customer_number \
+         WHERE l.portal_customer_number <> s.portal_customer_number",
+        |_| "differs from the one already issued for this customer number".into(),
+    )
+    .await?;
+    check(
+        db,
+        problems,
+        parse::LOCATIONS,
+        "portal_customer_number",
+        "SELECT s.line, l.customer_number AS a, NULL AS b, NULL AS n, NULL AS m FROM import_locations s \
+         JOIN service_locations l ON l.portal_customer_number = s.portal_customer_number \
+         WHERE l.customer_number <> s.customer_number",
+        |f| {
+            format!(
+                "already issued for customer number {}",
+                f.a.as_deref().unwrap_or_default()
             )
-            .all(db)
-            .await?;
-        found.extend(rows.into_iter().map(|r| (r.customer_number.clone(), r)));
-    }
-    Ok(found)
+        },
+    )
+    .await
 }
 
-/// Bills of the given locations in the given months, by (location, month).
-async fn bills_by_key(
-    db: &impl ConnectionTrait,
-    location_ids: &[i64],
-    months: &HashSet<String>,
-) -> AppResult<HashMap<(i64, String), bill::Model>> {
-    let mut found = HashMap::new();
-    if months.is_empty() {
-        return Ok(found);
-    }
-    for chunk in location_ids.chunks(CHUNK) {
-        let rows = bill::Entity::find()
-            .filter(bill::Column::ServiceLocationId.is_in(chunk.iter().copied()))
-            .filter(bill::Column::BillingMonth.is_in(months.iter().map(String::as_str)))
-            .all(db)
-            .await?;
-        found.extend(
-            rows.into_iter()
-                .map(|b| ((b.service_location_id, b.billing_month.clone()), b)),
-        );
-    }
-    Ok(found)
-}
-
-/// Readings of the given locations on the given dates, by (location, date).
-async fn readings_by_key(
-    db: &impl ConnectionTrait,
-    location_ids: &[i64],
-    dates: &HashSet<NaiveDate>,
-) -> AppResult<HashMap<(i64, NaiveDate), meter_reading::Model>> {
-    let mut found = HashMap::new();
-    if dates.is_empty() {
-        return Ok(found);
-    }
-    for chunk in location_ids.chunks(CHUNK) {
-        let rows = meter_reading::Entity::find()
-            .filter(meter_reading::Column::ServiceLocationId.is_in(chunk.iter().copied()))
-            .filter(meter_reading::Column::ReadOn.is_in(dates.iter().copied()))
-            .all(db)
-            .await?;
-        found.extend(
-            rows.into_iter()
-                .map(|r| ((r.service_location_id, r.read_on), r)),
-        );
-    }
-    Ok(found)
-}
-
-/// Notices by their feed notice ID, for the IDs given.
-async fn notices_by_external_id(
-    db: &impl ConnectionTrait,
-    ids: &[&str],
-) -> AppResult<HashMap<String, notice::Model>> {
-    let mut found = HashMap::new();
-    for chunk in ids.chunks(CHUNK) {
-        let rows = notice::Entity::find()
-            .filter(notice::Column::ExternalId.is_in(chunk.iter().copied()))
-            .all(db)
-            .await?;
-        found.extend(
-            rows.into_iter()
-                .filter_map(|n| Some((n.external_id.clone()?, n))),
-        );
-    }
-    Ok(found)
-}
-
-/// Line items of the given bills, by bill, each list in position order.
-async fn line_items_by_bill_id(
-    db: &impl ConnectionTrait,
-    bill_ids: &[i64],
-) -> AppResult<HashMap<i64, Vec<bill_line_item::Model>>> {
-    let mut found: HashMap<i64, Vec<bill_line_item::Model>> = HashMap::new();
-    for chunk in bill_ids.chunks(CHUNK) {
-        let rows = bill_line_item::Entity::find()
-            .filter(bill_line_item::Column::BillId.is_in(chunk.iter().copied()))
-            .order_by_asc(bill_line_item::Column::Position)
-            .all(db)
-            .await?;
-        for row in rows {
-            found.entry(row.bill_id).or_default().push(row);
-        }
-    }
-    Ok(found)
-}
-
-/// The service locations the feed mentions, once written.
-struct Locations {
-    by_number: HashMap<String, service_location::Model>,
-    ids: Vec<i64>,
-}
-
-impl Locations {
-    /// Keeps the locations with their ids, for the IN (…) lists.
-    fn new(by_number: HashMap<String, service_location::Model>) -> Self {
-        let ids = by_number.values().map(|l| l.id).collect();
-        Self { by_number, ids }
-    }
-
-    /// The id of the location with the given customer number.
-    fn id_of(&self, number: &str) -> Option<i64> {
-        self.by_number.get(number).map(|l| l.id)
-    }
-}
-
-/// The bills the feed mentions, once written, and which of them are new.
-struct Bills {
-    by_key: HashMap<(i64, String), bill::Model>,
-    new_ids: HashSet<i64>,
-}
-
-impl Bills {
-    /// The bill of the given customer number and month.
-    fn of(&self, locations: &Locations, number: &str, month: &str) -> Option<&bill::Model> {
-        locations
-            .id_of(number)
-            .and_then(|l| self.by_key.get(&(l, month.to_string())))
-    }
-
-    /// The bills by id.
-    fn by_id(&self) -> HashMap<i64, &bill::Model> {
-        self.by_key.values().map(|b| (b.id, b)).collect()
-    }
-}
-
-/// A line item as compared: position, label and amount.
-type LineItem = (i32, String, i64);
-
-/// Applies the feed; returns what changed, or the rows that refer to
-/// something that exists neither in the feed nor in the database.
+/// Applies the feed in `dir`; returns what changed, or every problem found
+/// in it (the caller then rolls the transaction back).
 pub async fn apply(
     db: &impl ConnectionTrait,
-    feed: Feed,
+    dir: &Path,
     now: DateTime<Utc>,
     rule: &AlertRule,
 ) -> AppResult<Result<Summary, Vec<RowError>>> {
+    let mut problems = Problems::default();
+    stage::create(db).await?;
+    let notices = stage::feed(db, dir, &mut problems).await?;
+    stage::index(db).await?;
+
+    // The feed on its own: every row parsed, no key twice, sums agree.
+    check_duplicates(db, &mut problems).await?;
+    check_line_item_sums(db, &mut problems).await?;
+    if !problems.is_empty() {
+        return Ok(Err(problems.into_sorted()));
+    }
+    // The feed against the database, before anything is written.
+    check_references(db, &mut problems).await?;
+    if !problems.is_empty() {
+        return Ok(Err(problems.into_sorted()));
+    }
+
     let mut summary = Summary::default();
-    let numbers = feed.customer_numbers();
-    let existing = locations_by_number(db, &numbers).await?;
-
-    // References first: nothing is written if one is missing.
-    let errors = check_references(&feed, &existing);
-    if !errors.is_empty() {
-        return Ok(Err(errors));
+    write_locations(db, now, &mut summary).await?;
+    write_readings(db, &mut summary).await?;
+    write_bills(db, now, &mut problems, &mut summary).await?;
+    if !problems.is_empty() {
+        return Ok(Err(problems.into_sorted()));
     }
-
-    // Service locations.
-    let locations =
-        write_locations(db, &feed.locations, existing, &numbers, now, &mut summary).await?;
-
-    // Meter readings.
-    let readings = write_readings(db, &feed, &locations, &mut summary).await?;
-
-    // Bills.
-    let bills = match write_bills(db, &feed, &locations, &readings, now, &mut summary).await? {
-        Ok(bills) => bills,
-        Err(errors) => return Ok(Err(errors)),
-    };
-    let by_id = bills.by_id();
-
-    // Line items: the feed's list replaces a bill's list when it differs;
-    // a new bill without items gets the two charges as its items.
-    let (given, mut errors) = line_items_by_bill(&feed.line_items, &locations, &bills);
-    errors.extend(payments_without_bill(&feed.payments, &locations, &bills));
-    if !errors.is_empty() {
-        return Ok(Err(errors));
+    resolve_bills(db, &mut problems).await?;
+    if !problems.is_empty() {
+        return Ok(Err(problems.into_sorted()));
     }
-    write_line_items(db, &given, &bills.new_ids, &by_id, &mut summary).await?;
-
-    // Payments.
-    apply_payments(db, &feed.payments, &locations, &bills, now, &mut summary).await?;
+    write_line_items(db, &mut summary).await?;
+    summary.payments_applied = apply_payments(db, now).await? as usize;
 
     // Bills past their due date and still unpaid become overdue.
     summary.marked_overdue = mark_overdue(db).await?;
 
-    // High usage: the feed's bills the rule flags, each once.
-    let feed_bills: Vec<&bill::Model> = bills.by_key.values().collect();
-    let flagged = alerts::flag(db, rule, &feed_bills, now).await?;
-    summary.usage_alerts = flagged.len();
+    // High usage, then the mails for new bills.
+    flag_and_mail(db, rule, now, &mut summary).await?;
+    summary.mails_queued += mail_new_bills(db).await?;
 
-    // Notices, by the feed's notice ID.
-    let new_notice_ids = write_notices(db, &feed.notices, &locations, &mut summary).await?;
-
-    // Documents.
-    store_documents(db, feed.documents, &locations, &mut summary).await?;
-
-    // Mails for what is new, to members who asked for them.
-    let new_bills: Vec<&bill::Model> = bills
-        .new_ids
-        .iter()
-        .filter_map(|id| by_id.get(id).copied())
-        .collect();
-    summary.mails_queued += notify::bills_issued(db, &new_bills, &locations.by_number).await?;
+    // Notices, by the feed's notice ID; documents.
+    let new_notice_ids = write_notices(db, &notices, &mut summary).await?;
+    store_documents(db, dir, &mut summary).await?;
     let notices: Vec<notice::Model> = notice::Entity::find()
         .filter(notice::Column::ExternalId.is_in(new_notice_ids))
         .all(db)
         .await?;
     summary.mails_queued += notify::notices_published(db, &notices).await?;
-    summary.mails_queued += notify::high_usage(db, &flagged, &locations.by_number).await?;
+
+    stage::drop(db).await?;
     Ok(Ok(summary))
 }
 
-/// Every row that names a customer number neither the feed nor the
-/// database has, and every location whose portal customer number differs
-/// from the one already issued.
-fn check_references(
-    feed: &Feed,
-    locations: &HashMap<String, service_location::Model>,
-) -> Vec<RowError> {
-    let mut errors = vec![];
-    let in_feed: HashSet<&str> = feed
-        .locations
-        .iter()
-        .map(|l| l.customer_number.as_str())
-        .collect();
-    let known = |n: &str| in_feed.contains(n) || locations.contains_key(n);
-    let mut check = |file: &'static str, line: u64, number: &str| {
-        if !known(number) {
-            errors.push(row_error(
-                file,
-                line,
-                "customer_number",
-                format!("no service location {number}"),
-            ));
-        }
-    };
-    for r in &feed.readings {
-        check(parse::READINGS, r.line, &r.customer_number);
-    }
-    for r in &feed.bills {
-        check(parse::BILLS, r.line, &r.customer_number);
-    }
-    for r in &feed.line_items {
-        check(parse::LINE_ITEMS, r.line, &r.customer_number);
-    }
-    for r in &feed.payments {
-        check(parse::PAYMENTS, r.line, &r.customer_number);
-    }
-    for r in &feed.notices {
-        if let Some(n) = &r.customer_number {
-            check(parse::NOTICES, r.line, n);
-        }
-    }
-    for r in &feed.documents {
-        check(parse::DOCUMENTS, r.line, &r.customer_number);
-    }
-    // A portal customer number may not move to another contract.
-    for row in &feed.locations {
-        if let Some(existing) = locations.get(&row.customer_number)
-            && existing.portal_customer_number != row.portal_customer_number
-        {
-            errors.push(row_error(
-                parse::LOCATIONS,
-                row.line,
-                "portal_customer_number",
-                "differs from the one already issued for this customer number".into(),
-            ));
-        }
-    }
-    errors
-}
-
-/// Inserts the feed's new service locations and updates the changed ones;
-/// returns every location the feed mentions, the new ones included.
+/// Inserts the feed's new service locations and updates the changed ones.
 async fn write_locations(
     db: &impl ConnectionTrait,
-    rows: &[parse::LocationRow],
-    mut locations: HashMap<String, service_location::Model>,
-    numbers: &HashSet<String>,
     now: DateTime<Utc>,
     summary: &mut Summary,
-) -> AppResult<Locations> {
-    let mut new_locations = vec![];
-    for row in rows {
-        match locations.get(&row.customer_number) {
-            Some(old)
-                if old.holder_name == row.holder_name
-                    && old.address == row.address
-                    && old.meter_diameter_mm == row.meter_diameter_mm
-                    && old.use_type == row.use_type
-                    && old.reading_month_parity == row.reading_month_parity => {}
-            Some(old) => {
-                update_location(db, old.id, row, now).await?;
-                summary.locations_updated += 1;
-            }
-            None => new_locations.push(service_location::ActiveModel {
-                customer_number: Set(row.customer_number.clone()),
-                portal_customer_number: Set(row.portal_customer_number.clone()),
-                holder_name: Set(row.holder_name.clone()),
-                address: Set(row.address.clone()),
-                search_text: Set(Some(crate::domain::location_search_text(
-                    &row.holder_name,
-                    &row.address,
-                ))),
-                meter_diameter_mm: Set(row.meter_diameter_mm),
-                use_type: Set(row.use_type),
-                reading_month_parity: Set(row.reading_month_parity),
-                member_id: Set(None),
-                linked_at: Set(None),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            }),
-        }
-    }
-    if !new_locations.is_empty() {
-        summary.locations_inserted = new_locations.len();
-        insert_chunked(db, new_locations).await?;
-        locations = locations_by_number(db, numbers).await?;
-    }
-    Ok(Locations::new(locations))
-}
-
-/// Overwrites a service location with the feed's row.
-async fn update_location(
-    db: &impl ConnectionTrait,
-    id: i64,
-    row: &parse::LocationRow,
-    now: DateTime<Utc>,
 ) -> AppResult<()> {
-    service_location::Entity::update_many()
-        .col_expr(
-            service_location::Column::HolderName,
-            Expr::value(row.holder_name.clone()),
-        )
-        .col_expr(
-            service_location::Column::Address,
-            Expr::value(row.address.clone()),
-        )
-        .col_expr(
-            service_location::Column::SearchText,
-            Expr::value(crate::domain::location_search_text(
-                &row.holder_name,
-                &row.address,
-            )),
-        )
-        .col_expr(
-            service_location::Column::MeterDiameterMm,
-            Expr::value(row.meter_diameter_mm),
-        )
-        .col_expr(service_location::Column::UseType, Expr::value(row.use_type))
-        .col_expr(
-            service_location::Column::ReadingMonthParity,
-            Expr::value(row.reading_month_parity),
-        )
-        .col_expr(service_location::Column::UpdatedAt, Expr::value(now))
-        .filter(service_location::Column::Id.eq(id))
-        .exec(db)
-        .await?;
+    summary.locations_updated = exec(
+        db,
+        "UPDATE service_locations SET holder_name = s.holder_name, address = s.address, \
+         search_text = s.search_text, meter_diameter_mm = s.meter_diameter_mm, \
+         use_type = s.use_type, reading_month_parity = s.reading_month_parity, updated_at = $1 \
+         FROM import_locations s WHERE s.customer_number = service_locations.customer_number \
+         AND (service_locations.holder_name <> s.holder_name OR service_locations.address <> s.address \
+         OR service_locations.meter_diameter_mm <> s.meter_diameter_mm \
+         OR service_locations.use_type <> s.use_type \
+         OR service_locations.reading_month_parity <> s.reading_month_parity)",
+        vec![now.into()],
+    )
+    .await? as usize;
+    summary.locations_inserted = exec(
+        db,
+        "INSERT INTO service_locations (customer_number, portal_customer_number, holder_name, \
+         address, search_text, meter_diameter_mm, use_type, reading_month_parity, created_at, updated_at) \
+         SELECT s.customer_number, s.portal_customer_number, s.holder_name, s.address, s.search_text, \
+         s.meter_diameter_mm, s.use_type, s.reading_month_parity, $1, $1 FROM import_locations s \
+         WHERE NOT EXISTS (SELECT 1 FROM service_locations l WHERE l.customer_number = s.customer_number) \
+         ORDER BY s.line",
+        vec![now.into()],
+    )
+    .await? as usize;
+    if summary.locations_inserted > 0 {
+        stage::analyze(db, &["service_locations"]).await?;
+    }
+    exec(
+        db,
+        "UPDATE import_readings SET location_id = (SELECT l.id FROM service_locations l \
+         WHERE l.customer_number = import_readings.customer_number)",
+        vec![],
+    )
+    .await?;
     Ok(())
 }
 
-/// Inserts the feed's new meter readings and updates the changed ones;
-/// returns the readings on every date the feed's readings and bills name.
-async fn write_readings(
-    db: &impl ConnectionTrait,
-    feed: &Feed,
-    locations: &Locations,
-    summary: &mut Summary,
-) -> AppResult<HashMap<(i64, NaiveDate), meter_reading::Model>> {
-    let dates: HashSet<NaiveDate> = feed
-        .readings
-        .iter()
-        .map(|r| r.read_on)
-        .chain(feed.bills.iter().map(|b| b.read_on))
-        .collect();
-    let mut readings = readings_by_key(db, &locations.ids, &dates).await?;
-    let mut new_readings = vec![];
-    for row in &feed.readings {
-        let Some(location_id) = locations.id_of(&row.customer_number) else {
-            continue;
-        };
-        let usage = row.current_reading - row.previous_reading;
-        match readings.get(&(location_id, row.read_on)) {
-            Some(old)
-                if old.previous_reading == row.previous_reading
-                    && old.current_reading == row.current_reading => {}
-            Some(old) => {
-                meter_reading::Entity::update_many()
-                    .col_expr(
-                        meter_reading::Column::PreviousReading,
-                        Expr::value(row.previous_reading),
-                    )
-                    .col_expr(
-                        meter_reading::Column::CurrentReading,
-                        Expr::value(row.current_reading),
-                    )
-                    .col_expr(meter_reading::Column::UsageM3, Expr::value(usage))
-                    .filter(meter_reading::Column::Id.eq(old.id))
-                    .exec(db)
-                    .await?;
-                summary.readings_updated += 1;
-            }
-            None => new_readings.push(meter_reading::ActiveModel {
-                service_location_id: Set(location_id),
-                read_on: Set(row.read_on),
-                previous_reading: Set(row.previous_reading),
-                current_reading: Set(row.current_reading),
-                usage_m3: Set(usage),
-                ..Default::default()
-            }),
-        }
+/// Inserts the feed's new meter readings and updates the changed ones.
+async fn write_readings(db: &impl ConnectionTrait, summary: &mut Summary) -> AppResult<()> {
+    summary.readings_updated = exec(
+        db,
+        "UPDATE meter_readings SET previous_reading = s.previous_reading, \
+         current_reading = s.current_reading, usage_m3 = s.current_reading - s.previous_reading \
+         FROM import_readings s WHERE meter_readings.service_location_id = s.location_id \
+         AND meter_readings.read_on = s.read_on \
+         AND (meter_readings.previous_reading <> s.previous_reading \
+         OR meter_readings.current_reading <> s.current_reading)",
+        vec![],
+    )
+    .await? as usize;
+    summary.readings_inserted = exec(
+        db,
+        "INSERT INTO meter_readings (service_location_id, read_on, previous_reading, current_reading, usage_m3) \
+         SELECT s.location_id, s.read_on, s.previous_reading, s.current_reading, \
+         s.current_reading - s.previous_reading FROM import_readings s \
+         WHERE NOT EXISTS (SELECT 1 FROM meter_readings r \
+         WHERE r.service_location_id = s.location_id AND r.read_on = s.read_on) ORDER BY s.line",
+        vec![],
+    )
+    .await? as usize;
+    if summary.readings_inserted > 0 {
+        stage::analyze(db, &["meter_readings"]).await?;
     }
-    if !new_readings.is_empty() {
-        summary.readings_inserted = new_readings.len();
-        insert_chunked(db, new_readings).await?;
-        readings = readings_by_key(db, &locations.ids, &dates).await?;
-    }
-    Ok(readings)
+    Ok(())
 }
 
-/// Inserts the feed's new bills and updates the changed ones; returns the
-/// bills of every month the feed's bills, items and payments name, or the
-/// bills whose meter reading exists nowhere.
+/// Inserts the feed's new bills and updates the changed ones, or reports
+/// the bills whose meter reading exists nowhere.
 async fn write_bills(
     db: &impl ConnectionTrait,
-    feed: &Feed,
-    locations: &Locations,
-    readings: &HashMap<(i64, NaiveDate), meter_reading::Model>,
     now: DateTime<Utc>,
+    problems: &mut Problems,
     summary: &mut Summary,
-) -> AppResult<Result<Bills, Vec<RowError>>> {
-    let months: HashSet<String> = feed
-        .bills
-        .iter()
-        .map(|b| b.billing_month.clone())
-        .chain(feed.payments.iter().map(|p| p.billing_month.clone()))
-        .chain(feed.line_items.iter().map(|i| i.billing_month.clone()))
-        .collect();
-    let mut bills = bills_by_key(db, &locations.ids, &months).await?;
-    let mut new_bills = vec![];
-    let mut bill_errors = vec![];
-    for row in &feed.bills {
-        let Some(location_id) = locations.id_of(&row.customer_number) else {
-            continue;
-        };
-        let Some(reading) = readings.get(&(location_id, row.read_on)) else {
-            bill_errors.push(row_error(
-                parse::BILLS,
-                row.line,
-                "read_on",
-                format!("no meter reading on {}", row.read_on),
-            ));
-            continue;
-        };
-        match bills.get(&(location_id, row.billing_month.clone())) {
-            Some(old) if same_bill(old, row, reading.id) => {}
-            Some(old) => {
-                update_bill(db, old.id, row, reading.id, now).await?;
-                summary.bills_updated += 1;
-            }
-            None => new_bills.push(new_bill(row, location_id, reading.id, now)),
-        }
-    }
-    if !bill_errors.is_empty() {
-        return Ok(Err(bill_errors));
-    }
-    let inserted_bill_keys: Vec<(i64, String)> = new_bills
-        .iter()
-        .filter_map(|b| match (&b.service_location_id, &b.billing_month) {
-            (Set(l), Set(m)) => Some((*l, m.clone())),
-            _ => None,
-        })
-        .collect();
-    if !new_bills.is_empty() {
-        summary.bills_inserted = new_bills.len();
-        insert_chunked(db, new_bills).await?;
-    }
-    // Read back what was written: the alert pass and the line items judge
-    // the bills as they now are, corrected ones included.
-    if summary.bills_inserted > 0 || summary.bills_updated > 0 {
-        bills = bills_by_key(db, &locations.ids, &months).await?;
-    }
-    let new_ids: HashSet<i64> = inserted_bill_keys
-        .iter()
-        .filter_map(|k| bills.get(k).map(|b| b.id))
-        .collect();
-    Ok(Ok(Bills {
-        by_key: bills,
-        new_ids,
-    }))
-}
-
-/// Whether a stored bill already says what the feed's row says.
-fn same_bill(b: &bill::Model, row: &parse::BillRow, reading_id: i64) -> bool {
-    b.period_start == row.period_start
-        && b.period_end == row.period_end
-        && b.meter_reading_id == Some(reading_id)
-        && b.usage_m3 == row.usage_m3
-        && b.water_charge_yen == row.water_charge_yen
-        && b.sewer_charge_yen == row.sewer_charge_yen
-        && b.tax_yen == row.tax_yen
-        && b.amount_yen == row.amount_yen
-        && b.due_date == row.due_date
-}
-
-/// Overwrites a bill's figures with the feed's row.
-async fn update_bill(
-    db: &impl ConnectionTrait,
-    id: i64,
-    row: &parse::BillRow,
-    reading_id: i64,
-    now: DateTime<Utc>,
 ) -> AppResult<()> {
-    bill::Entity::update_many()
-        .col_expr(bill::Column::AsOf, Expr::value(Some(now)))
-        .col_expr(bill::Column::PeriodStart, Expr::value(row.period_start))
-        .col_expr(bill::Column::PeriodEnd, Expr::value(row.period_end))
-        .col_expr(bill::Column::MeterReadingId, Expr::value(Some(reading_id)))
-        .col_expr(bill::Column::UsageM3, Expr::value(row.usage_m3))
-        .col_expr(
-            bill::Column::WaterChargeYen,
-            Expr::value(row.water_charge_yen),
+    // Each bill's location, reading and stored bill, in one pass.
+    exec(
+        db,
+        "UPDATE import_bills SET \
+         location_id = (SELECT l.id FROM service_locations l \
+         WHERE l.customer_number = import_bills.customer_number), \
+         reading_id = (SELECT r.id FROM meter_readings r JOIN service_locations l \
+         ON l.id = r.service_location_id WHERE l.customer_number = import_bills.customer_number \
+         AND r.read_on = import_bills.read_on), \
+         bill_id = (SELECT b.id FROM bills b JOIN service_locations l \
+         ON l.id = b.service_location_id WHERE l.customer_number = import_bills.customer_number \
+         AND b.billing_month = import_bills.billing_month)",
+        vec![],
+    )
+    .await?;
+    #[derive(FromQueryResult)]
+    struct Missing {
+        line: i64,
+        read_on: NaiveDate,
+    }
+    let missing = Missing::find_by_statement(statement(
+        db.get_database_backend(),
+        &format!(
+            "SELECT line, read_on FROM import_bills WHERE reading_id IS NULL ORDER BY line LIMIT {}",
+            Problems::LIMIT
+        ),
+        vec![],
+    ))
+    .all(db)
+    .await?;
+    problems.extend(missing.into_iter().map(|m| RowError {
+        file: parse::BILLS,
+        line: m.line as u64,
+        field: "read_on".into(),
+        message: format!("no meter reading on {}", m.read_on),
+    }));
+    if !problems.is_empty() {
+        return Ok(());
+    }
+    // Only the rows that change are rewritten: a feed imported again
+    // touches none.
+    exec(
+        db,
+        "UPDATE import_bills SET changed = 1 WHERE bill_id IS NULL OR EXISTS (SELECT 1 FROM bills b \
+         WHERE b.id = import_bills.bill_id AND (b.period_start <> import_bills.period_start \
+         OR b.period_end <> import_bills.period_end OR b.meter_reading_id IS NULL \
+         OR b.meter_reading_id <> import_bills.reading_id OR b.usage_m3 <> import_bills.usage_m3 \
+         OR b.water_charge_yen <> import_bills.water_charge_yen \
+         OR b.sewer_charge_yen <> import_bills.sewer_charge_yen OR b.tax_yen <> import_bills.tax_yen \
+         OR b.amount_yen <> import_bills.amount_yen OR b.due_date <> import_bills.due_date))",
+        vec![],
+    )
+    .await?;
+    summary.bills_updated = exec(
+        db,
+        "UPDATE bills SET as_of = $1, period_start = s.period_start, period_end = s.period_end, \
+         meter_reading_id = s.reading_id, usage_m3 = s.usage_m3, water_charge_yen = s.water_charge_yen, \
+         sewer_charge_yen = s.sewer_charge_yen, tax_yen = s.tax_yen, amount_yen = s.amount_yen, \
+         due_date = s.due_date FROM import_bills s WHERE bills.id = s.bill_id AND s.changed = 1",
+        vec![now.into()],
+    )
+    .await? as usize;
+    summary.bills_inserted = exec(
+        db,
+        "INSERT INTO bills (service_location_id, meter_reading_id, billing_month, period_start, \
+         period_end, usage_m3, water_charge_yen, sewer_charge_yen, tax_yen, amount_yen, due_date, \
+         payment_status, payment_method, issued_at, as_of) \
+         SELECT s.location_id, s.reading_id, s.billing_month, s.period_start, s.period_end, s.usage_m3, \
+         s.water_charge_yen, s.sewer_charge_yen, s.tax_yen, s.amount_yen, s.due_date, $1, \
+         s.payment_method, $2, $2 FROM import_bills s WHERE s.bill_id IS NULL ORDER BY s.line",
+        vec![PaymentStatus::Unpaid.to_value().into(), now.into()],
+    )
+    .await? as usize;
+    if summary.bills_inserted > 0 {
+        stage::analyze(db, &["bills"]).await?;
+    }
+    exec(
+        db,
+        "UPDATE import_bills SET is_new = 1, bill_id = (SELECT b.id FROM bills b \
+         WHERE b.service_location_id = import_bills.location_id \
+         AND b.billing_month = import_bills.billing_month) WHERE bill_id IS NULL",
+        vec![],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Finds the bill of every line item and payment, or reports the ones
+/// whose bill exists nowhere.
+async fn resolve_bills(db: &impl ConnectionTrait, problems: &mut Problems) -> AppResult<()> {
+    for (file, table) in [
+        (parse::LINE_ITEMS, "import_line_items"),
+        (parse::PAYMENTS, "import_payments"),
+    ] {
+        exec(
+            db,
+            &format!(
+                "UPDATE {table} SET bill_id = (SELECT b.id FROM bills b \
+                 JOIN service_locations l ON l.id = b.service_location_id \
+                 WHERE l.customer_number = {table}.customer_number \
+                 AND b.billing_month = {table}.billing_month)"
+            ),
+            vec![],
         )
-        .col_expr(
-            bill::Column::SewerChargeYen,
-            Expr::value(row.sewer_charge_yen),
-        )
-        .col_expr(bill::Column::TaxYen, Expr::value(row.tax_yen))
-        .col_expr(bill::Column::AmountYen, Expr::value(row.amount_yen))
-        .col_expr(bill::Column::DueDate, Expr::value(row.due_date))
-        .filter(bill::Column::Id.eq(id))
-        .exec(db)
         .await?;
+        check(
+            db,
+            problems,
+            file,
+            "billing_month",
+            &format!(
+                "SELECT line, billing_month AS a, NULL AS b, NULL AS n, NULL AS m FROM {table} \
+                 WHERE bill_id IS NULL"
+            ),
+            |f| format!("no bill for {}", f.a.as_deref().unwrap_or_default()),
+        )
+        .await?;
+    }
+    stage::analyze(
+        db,
+        &["import_line_items", "import_payments", "import_bills"],
+    )
+    .await
+}
+
+/// Rewrites every line-item list the feed gives that differs from the one
+/// stored, and gives each new bill without items its two charges.
+async fn write_line_items(db: &impl ConnectionTrait, summary: &mut Summary) -> AppResult<()> {
+    let same_item = "i.bill_id = s.bill_id AND i.position = s.position \
+                     AND i.label = s.label AND i.amount_yen = s.amount_yen";
+    let changed = exec(
+        db,
+        &format!(
+            "INSERT INTO import_lists (bill_id) \
+             SELECT DISTINCT s.bill_id FROM import_line_items s \
+             WHERE NOT EXISTS (SELECT 1 FROM bill_line_items i WHERE {same_item}) \
+             UNION SELECT DISTINCT i.bill_id FROM (SELECT DISTINCT bill_id FROM import_line_items) g \
+             JOIN bill_line_items i ON i.bill_id = g.bill_id \
+             WHERE NOT EXISTS (SELECT 1 FROM import_line_items s WHERE {same_item})"
+        ),
+        vec![],
+    )
+    .await?;
+    if changed > 0 {
+        exec(
+            db,
+            "DELETE FROM bill_line_items WHERE bill_id IN (SELECT bill_id FROM import_lists)",
+            vec![],
+        )
+        .await?;
+        exec(
+            db,
+            "INSERT INTO bill_line_items (bill_id, position, label, amount_yen) \
+             SELECT s.bill_id, s.position, s.label, s.amount_yen FROM import_line_items s \
+             WHERE s.bill_id IN (SELECT bill_id FROM import_lists) ORDER BY s.line",
+            vec![],
+        )
+        .await?;
+    }
+    let without = "FROM import_bills s WHERE s.is_new = 1 \
+                   AND NOT EXISTS (SELECT 1 FROM import_line_items i WHERE i.bill_id = s.bill_id)";
+    let defaults = exec(
+        db,
+        &format!(
+            "INSERT INTO bill_line_items (bill_id, position, label, amount_yen) \
+             SELECT s.bill_id, 1, $1, s.water_charge_yen {without} \
+             UNION ALL SELECT s.bill_id, 2, $2, s.sewer_charge_yen {without}"
+        ),
+        vec![
+            LineKind::WaterTotal.label(Lang::Ja).into(),
+            LineKind::SewerTotal.label(Lang::Ja).into(),
+        ],
+    )
+    .await?;
+    summary.line_item_lists_written = (changed + defaults / 2) as usize;
     Ok(())
 }
 
-/// A new, unpaid bill from the feed's row.
-fn new_bill(
-    row: &parse::BillRow,
-    location_id: i64,
-    reading_id: i64,
-    now: DateTime<Utc>,
-) -> bill::ActiveModel {
-    bill::ActiveModel {
-        service_location_id: Set(location_id),
-        meter_reading_id: Set(Some(reading_id)),
-        billing_month: Set(row.billing_month.clone()),
-        period_start: Set(row.period_start),
-        period_end: Set(row.period_end),
-        usage_m3: Set(row.usage_m3),
-        water_charge_yen: Set(row.water_charge_yen),
-        sewer_charge_yen: Set(row.sewer_charge_yen),
-        tax_yen: Set(row.tax_yen),
-        amount_yen: Set(row.amount_yen),
-        due_date: Set(row.due_date),
-        payment_status: Set(PaymentStatus::Unpaid),
-        paid_on: Set(None),
-        payment_method: Set(Some(row.payment_method)),
-        issued_at: Set(now),
-        as_of: Set(Some(now)),
-        ..Default::default()
-    }
-}
-
-/// The feed's line items by bill id, and the items whose bill exists
-/// nowhere.
-fn line_items_by_bill<'a>(
-    items: &'a [parse::LineItemRow],
-    locations: &Locations,
-    bills: &Bills,
-) -> (HashMap<i64, Vec<&'a parse::LineItemRow>>, Vec<RowError>) {
-    let mut given: HashMap<i64, Vec<&parse::LineItemRow>> = HashMap::new();
-    let mut item_errors = vec![];
-    for item in items {
-        let Some(location_id) = locations.id_of(&item.customer_number) else {
-            continue;
-        };
-        match bills.by_key.get(&(location_id, item.billing_month.clone())) {
-            Some(b) => given.entry(b.id).or_default().push(item),
-            None => item_errors.push(row_error(
-                parse::LINE_ITEMS,
-                item.line,
-                "billing_month",
-                format!("no bill for {}", item.billing_month),
-            )),
-        }
-    }
-    (given, item_errors)
-}
-
-/// The payments whose bill exists nowhere.
-fn payments_without_bill(
-    payments: &[parse::PaymentRow],
-    locations: &Locations,
-    bills: &Bills,
-) -> Vec<RowError> {
-    let mut payment_errors = vec![];
-    for p in payments {
-        let found = bills.of(locations, &p.customer_number, &p.billing_month);
-        if found.is_none() {
-            payment_errors.push(row_error(
-                parse::PAYMENTS,
-                p.line,
-                "billing_month",
-                format!("no bill for {}", p.billing_month),
-            ));
-        }
-    }
-    payment_errors
-}
-
-/// Rewrites every line-item list that differs from the one wanted: the
-/// given bills' and the new bills'.
-async fn write_line_items(
-    db: &impl ConnectionTrait,
-    given: &HashMap<i64, Vec<&parse::LineItemRow>>,
-    new_bill_ids: &HashSet<i64>,
-    by_id: &HashMap<i64, &bill::Model>,
-    summary: &mut Summary,
-) -> AppResult<()> {
-    let bill_ids: Vec<i64> = given
-        .keys()
-        .copied()
-        .chain(new_bill_ids.iter().copied())
-        .collect::<HashSet<i64>>()
-        .into_iter()
-        .collect();
-    let existing_items = line_items_by_bill_id(db, &bill_ids).await?;
-    let mut new_items = vec![];
-    let mut replaced: Vec<i64> = vec![];
-    for bill_id in bill_ids {
-        let Some(wanted) = wanted_line_items(bill_id, given, by_id, &existing_items) else {
-            continue;
-        };
-        let current: Vec<LineItem> = existing_items
-            .get(&bill_id)
-            .map(|items| {
-                items
-                    .iter()
-                    .map(|i| (i.position, i.label.clone(), i.amount_yen))
-                    .collect()
-            })
-            .unwrap_or_default();
-        if current == wanted {
-            continue;
-        }
-        if !current.is_empty() {
-            replaced.push(bill_id);
-        }
-        summary.line_item_lists_written += 1;
-        new_items.extend(wanted.into_iter().map(|(position, label, amount)| {
-            bill_line_item::ActiveModel {
-                bill_id: Set(bill_id),
-                position: Set(position),
-                label: Set(label),
-                amount_yen: Set(amount),
-                ..Default::default()
-            }
-        }));
-    }
-    for chunk in replaced.chunks(CHUNK) {
-        bill_line_item::Entity::delete_many()
-            .filter(bill_line_item::Column::BillId.is_in(chunk.iter().copied()))
-            .exec(db)
-            .await?;
-    }
-    insert_chunked(db, new_items).await?;
-    Ok(())
-}
-
-/// The list a bill should have: the feed's, sorted, or for a bill without
-/// any items the two charges; None when nothing is asked of it.
-fn wanted_line_items(
-    bill_id: i64,
-    given: &HashMap<i64, Vec<&parse::LineItemRow>>,
-    by_id: &HashMap<i64, &bill::Model>,
-    existing_items: &HashMap<i64, Vec<bill_line_item::Model>>,
-) -> Option<Vec<LineItem>> {
-    match given.get(&bill_id) {
-        Some(items) => {
-            let mut list: Vec<LineItem> = items
-                .iter()
-                .map(|i| (i.position, i.label.clone(), i.amount_yen))
-                .collect();
-            list.sort();
-            Some(list)
-        }
-        None => match by_id.get(&bill_id) {
-            Some(b) if !existing_items.contains_key(&bill_id) => Some(vec![
-                (1, LineKind::WaterTotal.label(Lang::Ja), b.water_charge_yen),
-                (2, LineKind::SewerTotal.label(Lang::Ja), b.sewer_charge_yen),
-            ]),
-            _ => None,
-        },
-    }
-}
-
-/// Marks the paid bills paid, unless they already say so.
-async fn apply_payments(
-    db: &impl ConnectionTrait,
-    payments: &[parse::PaymentRow],
-    locations: &Locations,
-    bills: &Bills,
-    now: DateTime<Utc>,
-    summary: &mut Summary,
-) -> AppResult<()> {
-    for p in payments {
-        let Some(b) = bills.of(locations, &p.customer_number, &p.billing_month) else {
-            continue;
-        };
-        if b.payment_status == PaymentStatus::Paid
-            && b.paid_on == Some(p.paid_on)
-            && b.payment_method == Some(p.payment_method)
-        {
-            continue;
-        }
-        bill::Entity::update_many()
-            .col_expr(
-                bill::Column::PaymentStatus,
-                Expr::value(PaymentStatus::Paid),
-            )
-            .col_expr(bill::Column::PaidOn, Expr::value(Some(p.paid_on)))
-            .col_expr(bill::Column::AsOf, Expr::value(Some(now)))
-            .col_expr(
-                bill::Column::PaymentMethod,
-                Expr::value(Some(p.payment_method)),
-            )
-            .filter(bill::Column::Id.eq(b.id))
-            .exec(db)
-            .await?;
-        summary.payments_applied += 1;
-    }
-    Ok(())
+/// Marks the paid bills paid, unless they already say so; returns how many.
+async fn apply_payments(db: &impl ConnectionTrait, now: DateTime<Utc>) -> AppResult<u64> {
+    exec(
+        db,
+        "UPDATE bills SET payment_status = $1, paid_on = s.paid_on, as_of = $2, \
+         payment_method = s.payment_method FROM import_payments s WHERE bills.id = s.bill_id \
+         AND (bills.payment_status <> $1 OR bills.paid_on IS NULL OR bills.paid_on <> s.paid_on \
+         OR bills.payment_method IS NULL OR bills.payment_method <> s.payment_method)",
+        vec![PaymentStatus::Paid.to_value().into(), now.into()],
+    )
+    .await
 }
 
 /// Marks every unpaid bill due before today (in Tokyo) overdue; returns
@@ -793,27 +542,151 @@ async fn mark_overdue(db: &impl ConnectionTrait) -> AppResult<usize> {
     Ok(overdue.rows_affected as usize)
 }
 
+/// The next chunk of the feed's bills whose staged `flag` column is set,
+/// in id order after `after`: the ids by the staging table's index, then
+/// the bills by primary key (each chunk costs its own size).
+async fn bill_chunk(
+    db: &impl ConnectionTrait,
+    flag: &str,
+    after: i64,
+) -> AppResult<Vec<bill::Model>> {
+    #[derive(FromQueryResult)]
+    struct Id {
+        bill_id: i64,
+    }
+    let ids = Id::find_by_statement(statement(
+        db.get_database_backend(),
+        &format!(
+            "SELECT bill_id FROM import_bills WHERE {flag} = 1 AND bill_id > $1 \
+             ORDER BY bill_id LIMIT {CHUNK}"
+        ),
+        vec![after.into()],
+    ))
+    .all(db)
+    .await?;
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut bills = bill::Entity::find()
+        .filter(bill::Column::Id.is_in(ids.into_iter().map(|i| i.bill_id)))
+        .all(db)
+        .await?;
+    bills.sort_by_key(|b| b.id);
+    Ok(bills)
+}
+
+/// The locations of the given bills, by id.
+async fn locations_of(
+    db: &impl ConnectionTrait,
+    bills: impl Iterator<Item = i64>,
+) -> AppResult<HashMap<i64, service_location::Model>> {
+    Ok(service_location::Entity::find()
+        .filter(service_location::Column::Id.is_in(bills.collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| (l.id, l))
+        .collect())
+}
+
+/// Judges the feed's bills at every location whose bills the feed changed
+/// (a bill is judged on its own usage and its location's history), and
+/// mails the members who asked about a flag on their latest bill.
+async fn flag_and_mail(
+    db: &impl ConnectionTrait,
+    rule: &AlertRule,
+    now: DateTime<Utc>,
+    summary: &mut Summary,
+) -> AppResult<()> {
+    // Every staged bill of a location with a changed bill is judged.
+    exec(
+        db,
+        "UPDATE import_bills SET judge = 1 WHERE location_id IN \
+         (SELECT location_id FROM import_bills WHERE changed = 1)",
+        vec![],
+    )
+    .await?;
+    let mut after = 0;
+    loop {
+        let chunk = bill_chunk(db, "judge", after).await?;
+        let Some(last) = chunk.last() else {
+            return Ok(());
+        };
+        after = last.id;
+        let refs: Vec<&bill::Model> = chunk.iter().collect();
+        let flagged = alerts::flag(db, rule, &refs, now).await?;
+        summary.usage_alerts += flagged.len();
+        if flagged.iter().any(|f| f.latest) {
+            let locations =
+                locations_of(db, flagged.iter().map(|f| f.alert.service_location_id)).await?;
+            summary.mails_queued += notify::high_usage(db, &flagged, &locations).await?;
+        }
+    }
+}
+
+/// Mails each new bill to its location's member, if they asked; returns
+/// how many were queued.
+async fn mail_new_bills(db: &impl ConnectionTrait) -> AppResult<usize> {
+    exec(
+        db,
+        "UPDATE import_bills SET mail = 1 WHERE is_new = 1 AND location_id IN \
+         (SELECT id FROM service_locations WHERE member_id IS NOT NULL)",
+        vec![],
+    )
+    .await?;
+    let (mut after, mut queued) = (0, 0);
+    loop {
+        let chunk = bill_chunk(db, "mail", after).await?;
+        let Some(last) = chunk.last() else {
+            return Ok(queued);
+        };
+        after = last.id;
+        let locations = locations_of(db, chunk.iter().map(|b| b.service_location_id)).await?;
+        let refs: Vec<&bill::Model> = chunk.iter().collect();
+        queued += notify::bills_issued(db, &refs, &locations).await?;
+    }
+}
+
 /// Inserts the feed's new notices and updates the changed ones; returns
 /// the notice IDs inserted.
 async fn write_notices(
     db: &impl ConnectionTrait,
-    rows: &[parse::NoticeRow],
-    locations: &Locations,
+    rows: &[NoticeRow],
     summary: &mut Summary,
 ) -> AppResult<Vec<String>> {
+    if rows.is_empty() {
+        return Ok(vec![]);
+    }
+    let numbers: Vec<&str> = rows
+        .iter()
+        .filter_map(|r| r.customer_number.as_deref())
+        .collect();
+    let holders: HashMap<String, Option<i64>> = service_location::Entity::find()
+        .filter(service_location::Column::CustomerNumber.is_in(numbers))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| (l.customer_number, l.member_id))
+        .collect();
     let ids: Vec<&str> = rows.iter().map(|n| n.notice_id.as_str()).collect();
-    let existing_notices = notices_by_external_id(db, &ids).await?;
+    let existing: HashMap<String, notice::Model> = notice::Entity::find()
+        .filter(notice::Column::ExternalId.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|n| Some((n.external_id.clone()?, n)))
+        .collect();
     let mut new_notices = vec![];
     for row in rows {
         let addressee = match &row.customer_number {
-            Some(number) => match locations.by_number.get(number).and_then(|l| l.member_id) {
+            Some(number) => match holders.get(number).copied().flatten() {
                 Some(member_id) => Some(member_id),
                 // Addressed to a location no member holds: nobody to show it to.
                 None => continue,
             },
             None => None,
         };
-        match existing_notices.get(&row.notice_id) {
+        match existing.get(&row.notice_id) {
             Some(old)
                 if old.title == row.title
                     && old.body == row.body
@@ -852,34 +725,63 @@ async fn write_notices(
     Ok(new_notice_ids)
 }
 
-/// Stores the feed's documents, each under its location.
+/// Stores the feed's documents, each under its location, reading each PDF
+/// only when it is stored.
 async fn store_documents(
     db: &impl ConnectionTrait,
-    rows: Vec<parse::DocumentRow>,
-    locations: &Locations,
+    dir: &Path,
     summary: &mut Summary,
 ) -> AppResult<()> {
-    for row in rows {
-        let Some(location_id) = locations.id_of(&row.customer_number) else {
-            continue;
-        };
-        let stored = storage::put(
-            db,
-            NewDocument {
-                external_id: Some(row.document_id),
-                service_location_id: location_id,
-                kind: row.kind,
-                title: row.title,
-                issued_on: row.issued_on,
-                content: row.content,
-            },
-        )
+    #[derive(FromQueryResult)]
+    struct Staged {
+        line: i64,
+        document_id: String,
+        location_id: i64,
+        kind: String,
+        title: String,
+        issued_on: NaiveDate,
+        file: String,
+    }
+    let mut after = 0i64;
+    loop {
+        let chunk = Staged::find_by_statement(statement(
+            db.get_database_backend(),
+            &format!(
+                "SELECT d.line, d.document_id, l.id AS location_id, d.kind, d.title, d.issued_on, d.file \
+                 FROM import_documents d JOIN service_locations l ON l.customer_number = d.customer_number \
+                 WHERE d.line > $1 ORDER BY d.line LIMIT {CHUNK}"
+            ),
+            vec![Value::from(after)],
+        ))
+        .all(db)
         .await?;
-        match stored {
-            Stored::Inserted => summary.documents_inserted += 1,
-            Stored::Updated => summary.documents_updated += 1,
-            Stored::Unchanged => {}
+        let Some(last) = chunk.last() else {
+            return Ok(());
+        };
+        after = last.line;
+        for row in chunk {
+            let kind = DocumentKind::try_from_value(&row.kind)?;
+            // Checked when staged; gone since, the import fails whole.
+            let content = std::fs::read(dir.join(&row.file)).map_err(|e| {
+                AppError::internal(std::io::Error::new(e.kind(), format!("{}: {e}", row.file)))
+            })?;
+            let stored = storage::put(
+                db,
+                NewDocument {
+                    external_id: Some(row.document_id),
+                    service_location_id: row.location_id,
+                    kind,
+                    title: row.title,
+                    issued_on: row.issued_on,
+                    content,
+                },
+            )
+            .await?;
+            match stored {
+                Stored::Inserted => summary.documents_inserted += 1,
+                Stored::Updated => summary.documents_updated += 1,
+                Stored::Unchanged => {}
+            }
         }
     }
-    Ok(())
 }

@@ -1,12 +1,15 @@
 //! `water-portal import DIR`: the billing system's nightly feed (CSV files
-//! and PDF documents). The whole feed is checked before anything is
-//! written; a bad row names its file, line and field and nothing is
-//! imported. Good feeds land in one transaction; the same files twice
-//! change nothing.
+//! and PDF documents). The files stream, a batch of rows at a time, into
+//! staging tables of the import's one transaction (`stage`); the whole
+//! feed is checked there, and a bad row names its file, line and field and
+//! nothing is imported. Good feeds are written with set-based upserts
+//! (`apply`); the same files twice change nothing. Memory holds a batch,
+//! whatever the feed's size.
 
 mod apply;
 pub mod notify;
 pub mod parse;
+mod stage;
 
 use std::path::Path;
 
@@ -96,7 +99,14 @@ pub async fn import(
     dir: &Path,
     rule: &AlertRule,
 ) -> Result<Summary, ImportError> {
-    let feed = parse::read_feed(dir).map_err(ImportError::Rejected)?;
+    if !dir.is_dir() {
+        return Err(ImportError::Rejected(vec![RowError {
+            file: "-",
+            line: 0,
+            field: "-".into(),
+            message: format!("{} is not a folder", dir.display()),
+        }]));
+    }
     let txn = crate::db::write_txn(db).await?;
     if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
         // The run looks rows up by key in tables it is filling: a cached
@@ -106,10 +116,16 @@ pub async fn import(
         // keys instead, for this transaction only.
         txn.execute_unprepared("SET LOCAL plan_cache_mode = force_custom_plan")
             .await?;
+        // The staging tables live in the session's own buffers (8 MB by
+        // default): a city's feed would spill them to disk at every pass.
+        // Settable until the session first uses a temporary table, which
+        // the import's own process has not.
+        txn.execute_unprepared("SET LOCAL temp_buffers = '512MB'")
+            .await?;
     }
     // One time for the run: the bills it writes are as of it.
     let now = crate::clock::now();
-    let summary = match apply::apply(&txn, feed, now, rule).await? {
+    let summary = match apply::apply(&txn, dir, now, rule).await? {
         Ok(summary) => summary,
         Err(errors) => {
             txn.rollback().await?;

@@ -61,10 +61,8 @@ fn bill_mail(
 pub async fn bills_issued(
     db: &impl ConnectionTrait,
     bills: &[&bill::Model],
-    locations: &HashMap<String, service_location::Model>,
+    by_id: &HashMap<i64, service_location::Model>,
 ) -> AppResult<usize> {
-    let by_id: HashMap<i64, &service_location::Model> =
-        locations.values().map(|l| (l.id, l)).collect();
     let member_ids: Vec<i64> = bills
         .iter()
         .filter_map(|b| by_id.get(&b.service_location_id).and_then(|l| l.member_id))
@@ -163,10 +161,8 @@ pub fn leak_checks(lang: crate::i18n::Lang) -> Vec<String> {
 pub async fn high_usage(
     db: &impl ConnectionTrait,
     flagged: &[crate::billing::alerts::Flagged],
-    locations: &HashMap<String, service_location::Model>,
+    by_id: &HashMap<i64, service_location::Model>,
 ) -> AppResult<usize> {
-    let by_id: HashMap<i64, &service_location::Model> =
-        locations.values().map(|l| (l.id, l)).collect();
     let mut queued = 0;
     for flag in flagged.iter().filter(|f| f.latest) {
         let alert = &flag.alert;

@@ -2,7 +2,7 @@
 //! typed record, and every problem is named by file, line and field.
 
 use entity::types::DocumentKind;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -134,59 +134,75 @@ pub struct DocumentRow {
     pub kind: DocumentKind,
     pub title: String,
     pub issued_on: NaiveDate,
-    pub content: Vec<u8>,
+    /// The PDF's file name in the feed folder.
+    pub file: String,
 }
 
-/// Everything a feed folder holds, checked.
-#[derive(Default)]
-pub struct Feed {
-    pub locations: Vec<LocationRow>,
-    pub readings: Vec<ReadingRow>,
-    pub bills: Vec<BillRow>,
-    pub line_items: Vec<LineItemRow>,
-    pub payments: Vec<PaymentRow>,
-    pub notices: Vec<NoticeRow>,
-    pub documents: Vec<DocumentRow>,
+/// The problems found in a feed, at most [`Problems::LIMIT`] of them kept:
+/// a feed gone wrong in every row is told by its first thousand.
+#[derive(Debug, Default)]
+pub struct Problems {
+    kept: Vec<RowError>,
+    more: usize,
 }
 
-impl Feed {
-    /// Every customer number the feed mentions.
-    pub fn customer_numbers(&self) -> HashSet<String> {
-        let mut all = HashSet::new();
-        all.extend(self.locations.iter().map(|r| r.customer_number.clone()));
-        all.extend(self.readings.iter().map(|r| r.customer_number.clone()));
-        all.extend(self.bills.iter().map(|r| r.customer_number.clone()));
-        all.extend(self.line_items.iter().map(|r| r.customer_number.clone()));
-        all.extend(self.payments.iter().map(|r| r.customer_number.clone()));
-        all.extend(
-            self.notices
-                .iter()
-                .filter_map(|r| r.customer_number.clone()),
-        );
-        all.extend(self.documents.iter().map(|r| r.customer_number.clone()));
-        all
+impl Problems {
+    pub const LIMIT: usize = 1000;
+
+    pub fn push(&mut self, e: RowError) {
+        if self.kept.len() < Self::LIMIT {
+            self.kept.push(e);
+        } else {
+            self.more += 1;
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.kept.is_empty()
+    }
+
+    /// The problems by file and line; the ones not kept are counted at the end.
+    pub fn into_sorted(mut self) -> Vec<RowError> {
+        self.kept
+            .sort_by(|a, b| (a.file, a.line).cmp(&(b.file, b.line)));
+        if self.more > 0 {
+            self.kept.push(RowError {
+                file: "-",
+                line: 0,
+                field: "-".into(),
+                message: format!("{} more problems not listed", self.more),
+            });
+        }
+        self.kept
     }
 }
 
-/// One CSV file: its header and rows, read as text.
-struct Table {
+impl Extend<RowError> for Problems {
+    fn extend<I: IntoIterator<Item = RowError>>(&mut self, iter: I) {
+        for e in iter {
+            self.push(e);
+        }
+    }
+}
+
+/// A file's header: where each column is.
+struct Header {
     file: &'static str,
     columns: HashMap<String, usize>,
-    rows: Vec<(u64, StringRecord)>,
 }
 
 /// Collects the problems of one row.
-struct Row<'a> {
-    table: &'a Table,
+pub struct Row<'a> {
+    header: &'a Header,
     line: u64,
     record: &'a StringRecord,
-    errors: &'a mut Vec<RowError>,
+    errors: &'a mut Problems,
 }
 
 impl Row<'_> {
     fn fail(&mut self, field: &str, message: impl Into<String>) {
         self.errors.push(RowError {
-            file: self.table.file,
+            file: self.header.file,
             line: self.line,
             field: field.to_string(),
             message: message.into(),
@@ -194,7 +210,7 @@ impl Row<'_> {
     }
 
     fn raw(&self, field: &str) -> &str {
-        self.table
+        self.header
             .columns
             .get(field)
             .and_then(|i| self.record.get(*i))
@@ -291,248 +307,215 @@ impl Row<'_> {
     }
 }
 
-/// Reads one of the feed's CSV files as text: None when it is absent or
-/// unusable, with the problems added to `errors`.
-fn read_table(
-    dir: &Path,
-    file: &'static str,
-    required: &[&str],
-    errors: &mut Vec<RowError>,
-) -> Option<Table> {
-    let path = dir.join(file);
-    if !path.exists() {
-        return None;
-    }
-    let fail = |errors: &mut Vec<RowError>, line: u64, field: &str, message: String| {
-        errors.push(RowError {
-            file,
-            line,
-            field: field.to_string(),
-            message,
-        });
-    };
-    let mut reader = match csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .from_path(&path)
-    {
-        Ok(r) => r,
-        Err(e) => {
-            fail(errors, 0, "-", format!("cannot read: {e}"));
+/// One of the feed's CSV files, read a batch of rows at a time: however
+/// large the file, only a batch is in memory.
+pub struct Table {
+    header: Header,
+    reader: csv::Reader<std::fs::File>,
+    record: StringRecord,
+    done: bool,
+}
+
+impl Table {
+    /// Opens one of the feed's files: None when it is absent or unusable,
+    /// with the problems added to `errors`.
+    pub fn open(
+        dir: &Path,
+        file: &'static str,
+        required: &[&str],
+        errors: &mut Problems,
+    ) -> Option<Self> {
+        let path = dir.join(file);
+        if !path.exists() {
             return None;
         }
-    };
-    let columns: HashMap<String, usize> = match reader.headers() {
-        Ok(h) => h
-            .iter()
-            .enumerate()
-            .map(|(i, name)| (name.trim().to_string(), i))
-            .collect(),
-        Err(e) => {
-            fail(errors, 1, "-", format!("cannot read the header: {e}"));
-            return None;
-        }
-    };
-    let mut missing = false;
-    for column in required {
-        if !columns.contains_key(*column) {
-            fail(errors, 1, column, "missing column".into());
-            missing = true;
-        }
-    }
-    if missing {
-        return None;
-    }
-    let mut rows = vec![];
-    for record in reader.records() {
-        match record {
-            Ok(record) => {
-                let line = record.position().map_or(0, |p| p.line());
-                rows.push((line, record));
-            }
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                fail(errors, line, "-", format!("malformed CSV: {e}"));
-            }
-        }
-    }
-    Some(Table {
-        file,
-        columns,
-        rows,
-    })
-}
-
-/// Runs `parse` on every row of a table.
-fn rows<T>(
-    table: Option<Table>,
-    errors: &mut Vec<RowError>,
-    mut parse: impl FnMut(&mut Row<'_>) -> Option<T>,
-) -> Vec<T> {
-    let Some(table) = table else { return vec![] };
-    let mut out = vec![];
-    for (line, record) in &table.rows {
-        let mut row = Row {
-            table: &table,
-            line: *line,
-            record,
-            errors,
+        let fail = |errors: &mut Problems, line: u64, field: &str, message: String| {
+            errors.push(RowError {
+                file,
+                line,
+                field: field.to_string(),
+                message,
+            });
         };
-        if let Some(parsed) = parse(&mut row) {
-            out.push(parsed);
-        }
-    }
-    out
-}
-
-/// Reads a feed folder. The result is either the whole feed, checked, or
-/// every problem found in it.
-pub fn read_feed(dir: &Path) -> Result<Feed, Vec<RowError>> {
-    let mut errors = vec![];
-    if !dir.is_dir() {
-        return Err(vec![RowError {
-            file: "-",
-            line: 0,
-            field: "-".into(),
-            message: format!("{} is not a folder", dir.display()),
-        }]);
-    }
-    let locations = read_locations(dir, &mut errors);
-    let readings = read_readings(dir, &mut errors);
-    let bills = read_bills(dir, &mut errors);
-    let line_items = read_line_items(dir, &mut errors);
-    let payments = read_payments(dir, &mut errors);
-    let notices = read_notices(dir, &mut errors);
-    let documents = read_documents(dir, &mut errors);
-    let feed = Feed {
-        locations,
-        readings,
-        bills,
-        line_items,
-        payments,
-        notices,
-        documents,
-    };
-    check_duplicates(&feed, &mut errors);
-    check_line_item_sums(&feed, &mut errors);
-    if errors.is_empty() {
-        Ok(feed)
-    } else {
-        errors.sort_by(|a, b| (a.file, a.line).cmp(&(b.file, b.line)));
-        Err(errors)
-    }
-}
-
-/// Reads and checks the service locations file.
-fn read_locations(dir: &Path, errors: &mut Vec<RowError>) -> Vec<LocationRow> {
-    let t = read_table(
-        dir,
-        LOCATIONS,
-        &[
-            "customer_number",
-            "portal_customer_number",
-            "holder_name",
-            "address",
-            "meter_diameter_mm",
-            "use_type",
-            "reading_month_parity",
-        ],
-        errors,
-    );
-    rows(t, errors, |r| {
-        let customer_number = r.customer_number("customer_number");
-        let portal = match PortalCustomerNumber::parse(r.raw("portal_customer_number")) {
-            Ok(n) => Some(n.as_str().to_string()),
-            Err(m) => {
-                r.fail("portal_customer_number", m.to_string());
-                None
-            }
-        };
-        let holder_name = r.text("holder_name", 100);
-        let address = r.text("address", 200);
-        let diameter = r.number("meter_diameter_mm", 13, 300);
-        let use_type = match r.raw("use_type") {
-            "household" => Some(UseType::Household),
-            "business" => Some(UseType::Business),
-            _ => {
-                r.fail("use_type", "expected household or business");
-                None
-            }
-        };
-        let parity = r.number::<i16>("reading_month_parity", 0, 1);
-        Some(LocationRow {
-            line: r.line,
-            customer_number: customer_number?,
-            portal_customer_number: portal?,
-            holder_name: holder_name?,
-            address: address?,
-            meter_diameter_mm: diameter?,
-            use_type: use_type?,
-            reading_month_parity: parity?,
-        })
-    })
-}
-
-/// Reads and checks the meter readings file.
-fn read_readings(dir: &Path, errors: &mut Vec<RowError>) -> Vec<ReadingRow> {
-    let t = read_table(
-        dir,
-        READINGS,
-        &[
-            "customer_number",
-            "read_on",
-            "previous_reading",
-            "current_reading",
-        ],
-        errors,
-    );
-    rows(t, errors, |r| {
-        let customer_number = r.customer_number("customer_number");
-        let read_on = r.date("read_on");
-        let previous = r.number("previous_reading", 0, 99_999_999);
-        let current = r.number("current_reading", 0, 99_999_999);
-        if let (Some(p), Some(c)) = (previous, current)
-            && c < p
+        let mut reader = match csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(false)
+            .from_path(&path)
         {
-            r.fail("current_reading", "smaller than previous_reading");
+            Ok(r) => r,
+            Err(e) => {
+                fail(errors, 0, "-", format!("cannot read: {e}"));
+                return None;
+            }
+        };
+        let columns: HashMap<String, usize> = match reader.headers() {
+            Ok(h) => h
+                .iter()
+                .enumerate()
+                .map(|(i, name)| (name.trim().to_string(), i))
+                .collect(),
+            Err(e) => {
+                fail(errors, 1, "-", format!("cannot read the header: {e}"));
+                return None;
+            }
+        };
+        let mut missing = false;
+        for column in required {
+            if !columns.contains_key(*column) {
+                fail(errors, 1, column, "missing column".into());
+                missing = true;
+            }
+        }
+        if missing {
             return None;
         }
-        Some(ReadingRow {
-            line: r.line,
-            customer_number: customer_number?,
-            read_on: read_on?,
-            previous_reading: previous?,
-            current_reading: current?,
+        Some(Self {
+            header: Header { file, columns },
+            reader,
+            record: StringRecord::new(),
+            done: false,
         })
+    }
+
+    /// Parses rows with `parse` until `n` are good or the file ends; the
+    /// bad ones' problems go to `errors`. Empty once the file is read.
+    pub fn batch<T>(
+        &mut self,
+        n: usize,
+        errors: &mut Problems,
+        mut parse: impl FnMut(&mut Row<'_>) -> Option<T>,
+    ) -> Vec<T> {
+        let mut out = Vec::with_capacity(n.min(1024));
+        while !self.done && out.len() < n {
+            match self.reader.read_record(&mut self.record) {
+                Ok(true) => {
+                    let line = self.record.position().map_or(0, |p| p.line());
+                    let mut row = Row {
+                        header: &self.header,
+                        line,
+                        record: &self.record,
+                        errors,
+                    };
+                    if let Some(parsed) = parse(&mut row) {
+                        out.push(parsed);
+                    }
+                }
+                Ok(false) => self.done = true,
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line());
+                    errors.push(RowError {
+                        file: self.header.file,
+                        line,
+                        field: "-".into(),
+                        message: format!("malformed CSV: {e}"),
+                    });
+                    // A broken record (bad UTF-8, a stray quote) leaves the
+                    // reader where it can go on; an I/O error does not.
+                    if !matches!(
+                        e.kind(),
+                        csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }
+                    ) {
+                        self.done = true;
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The columns of the service locations file.
+pub const LOCATIONS_COLUMNS: &[&str] = &[
+    "customer_number",
+    "portal_customer_number",
+    "holder_name",
+    "address",
+    "meter_diameter_mm",
+    "use_type",
+    "reading_month_parity",
+];
+
+/// Parses one row of the service locations file.
+pub fn location(r: &mut Row<'_>) -> Option<LocationRow> {
+    let customer_number = r.customer_number("customer_number");
+    let portal = match PortalCustomerNumber::parse(r.raw("portal_customer_number")) {
+        Ok(n) => Some(n.as_str().to_string()),
+        Err(m) => {
+            r.fail("portal_customer_number", m.to_string());
+            None
+        }
+    };
+    let holder_name = r.text("holder_name", 100);
+    let address = r.text("address", 200);
+    let diameter = r.number("meter_diameter_mm", 13, 300);
+    let use_type = match r.raw("use_type") {
+        "household" => Some(UseType::Household),
+        "business" => Some(UseType::Business),
+        _ => {
+            r.fail("use_type", "expected household or business");
+            None
+        }
+    };
+    let parity = r.number::<i16>("reading_month_parity", 0, 1);
+    Some(LocationRow {
+        line: r.line,
+        customer_number: customer_number?,
+        portal_customer_number: portal?,
+        holder_name: holder_name?,
+        address: address?,
+        meter_diameter_mm: diameter?,
+        use_type: use_type?,
+        reading_month_parity: parity?,
     })
 }
 
-/// Reads and checks the bills file.
-fn read_bills(dir: &Path, errors: &mut Vec<RowError>) -> Vec<BillRow> {
-    let t = read_table(
-        dir,
-        BILLS,
-        &[
-            "customer_number",
-            "billing_month",
-            "period_start",
-            "period_end",
-            "read_on",
-            "usage_m3",
-            "water_charge_yen",
-            "sewer_charge_yen",
-            "tax_yen",
-            "amount_yen",
-            "due_date",
-            "payment_method",
-        ],
-        errors,
-    );
-    rows(t, errors, parse_bill)
+/// The columns of the meter readings file.
+pub const READINGS_COLUMNS: &[&str] = &[
+    "customer_number",
+    "read_on",
+    "previous_reading",
+    "current_reading",
+];
+
+/// Parses one row of the meter readings file.
+pub fn reading(r: &mut Row<'_>) -> Option<ReadingRow> {
+    let customer_number = r.customer_number("customer_number");
+    let read_on = r.date("read_on");
+    let previous = r.number("previous_reading", 0, 99_999_999);
+    let current = r.number("current_reading", 0, 99_999_999);
+    if let (Some(p), Some(c)) = (previous, current)
+        && c < p
+    {
+        r.fail("current_reading", "smaller than previous_reading");
+        return None;
+    }
+    Some(ReadingRow {
+        line: r.line,
+        customer_number: customer_number?,
+        read_on: read_on?,
+        previous_reading: previous?,
+        current_reading: current?,
+    })
 }
+
+/// The columns of the bills file.
+pub const BILLS_COLUMNS: &[&str] = &[
+    "customer_number",
+    "billing_month",
+    "period_start",
+    "period_end",
+    "read_on",
+    "usage_m3",
+    "water_charge_yen",
+    "sewer_charge_yen",
+    "tax_yen",
+    "amount_yen",
+    "due_date",
+    "payment_method",
+];
 
 /// Parses one bill row: its fields, and that its sums and dates agree.
-fn parse_bill(r: &mut Row<'_>) -> Option<BillRow> {
+pub fn bill(r: &mut Row<'_>) -> Option<BillRow> {
     let customer_number = r.customer_number("customer_number");
     let billing_month = r.month("billing_month");
     let period_start = r.date("period_start");
@@ -589,274 +572,137 @@ fn parse_bill(r: &mut Row<'_>) -> Option<BillRow> {
     })
 }
 
-/// Reads and checks the bill line items file.
-fn read_line_items(dir: &Path, errors: &mut Vec<RowError>) -> Vec<LineItemRow> {
-    let t = read_table(
-        dir,
-        LINE_ITEMS,
-        &[
-            "customer_number",
-            "billing_month",
-            "position",
-            "label",
-            "amount_yen",
-        ],
-        errors,
-    );
-    rows(t, errors, |r| {
-        Some(LineItemRow {
-            line: r.line,
-            customer_number: r.customer_number("customer_number")?,
-            billing_month: r.month("billing_month")?,
-            position: r.number("position", 1, 99)?,
-            label: r.text("label", 100)?,
-            amount_yen: r.number("amount_yen", -1_000_000_000i64, 1_000_000_000)?,
-        })
+/// The columns of the bill line items file.
+pub const LINE_ITEMS_COLUMNS: &[&str] = &[
+    "customer_number",
+    "billing_month",
+    "position",
+    "label",
+    "amount_yen",
+];
+
+/// Parses one row of the bill line items file.
+pub fn line_item(r: &mut Row<'_>) -> Option<LineItemRow> {
+    Some(LineItemRow {
+        line: r.line,
+        customer_number: r.customer_number("customer_number")?,
+        billing_month: r.month("billing_month")?,
+        position: r.number("position", 1, 99)?,
+        label: r.text("label", 100)?,
+        amount_yen: r.number("amount_yen", -1_000_000_000i64, 1_000_000_000)?,
     })
 }
 
-/// Reads and checks the payments file.
-fn read_payments(dir: &Path, errors: &mut Vec<RowError>) -> Vec<PaymentRow> {
-    let t = read_table(
-        dir,
-        PAYMENTS,
-        &[
-            "customer_number",
-            "billing_month",
-            "paid_on",
-            "payment_method",
-        ],
-        errors,
-    );
-    rows(t, errors, |r| {
-        let customer_number = r.customer_number("customer_number");
-        let billing_month = r.month("billing_month");
-        let paid_on = r.date("paid_on");
-        let method = r.payment_method("payment_method");
-        Some(PaymentRow {
-            line: r.line,
-            customer_number: customer_number?,
-            billing_month: billing_month?,
-            paid_on: paid_on?,
-            payment_method: method?,
-        })
+/// The columns of the payments file.
+pub const PAYMENTS_COLUMNS: &[&str] = &[
+    "customer_number",
+    "billing_month",
+    "paid_on",
+    "payment_method",
+];
+
+/// Parses one row of the payments file.
+pub fn payment(r: &mut Row<'_>) -> Option<PaymentRow> {
+    let customer_number = r.customer_number("customer_number");
+    let billing_month = r.month("billing_month");
+    let paid_on = r.date("paid_on");
+    let method = r.payment_method("payment_method");
+    Some(PaymentRow {
+        line: r.line,
+        customer_number: customer_number?,
+        billing_month: billing_month?,
+        paid_on: paid_on?,
+        payment_method: method?,
     })
 }
 
-/// Reads and checks the notices file.
-fn read_notices(dir: &Path, errors: &mut Vec<RowError>) -> Vec<NoticeRow> {
-    let t = read_table(
-        dir,
-        NOTICES,
-        &[
-            "notice_id",
-            "published_at",
-            "customer_number",
-            "title",
-            "body",
-        ],
-        errors,
-    );
-    rows(t, errors, |r| {
-        let notice_id = r.text("notice_id", 64);
-        let published_at = r.instant("published_at");
-        let customer_number = match r.optional("customer_number") {
-            Some(_) => Some(r.customer_number("customer_number")?),
-            None => None,
-        };
-        let title = r.text("title", 200);
-        let body = r.text("body", 10_000);
-        Some(NoticeRow {
-            line: r.line,
-            notice_id: notice_id?,
-            published_at: published_at?,
-            customer_number,
-            title: title?,
-            body: body?,
-        })
+/// The columns of the notices file.
+pub const NOTICES_COLUMNS: &[&str] = &[
+    "notice_id",
+    "published_at",
+    "customer_number",
+    "title",
+    "body",
+];
+
+/// Parses one row of the notices file.
+pub fn notice(r: &mut Row<'_>) -> Option<NoticeRow> {
+    let notice_id = r.text("notice_id", 64);
+    let published_at = r.instant("published_at");
+    let customer_number = match r.optional("customer_number") {
+        Some(_) => Some(r.customer_number("customer_number")?),
+        None => None,
+    };
+    let title = r.text("title", 200);
+    let body = r.text("body", 10_000);
+    Some(NoticeRow {
+        line: r.line,
+        notice_id: notice_id?,
+        published_at: published_at?,
+        customer_number,
+        title: title?,
+        body: body?,
     })
 }
 
-/// Reads and checks the documents file, and the PDFs it names.
-fn read_documents(dir: &Path, errors: &mut Vec<RowError>) -> Vec<DocumentRow> {
-    let t = read_table(
-        dir,
-        DOCUMENTS,
-        &[
-            "document_id",
-            "customer_number",
-            "kind",
-            "title",
-            "issued_on",
-            "file",
-        ],
-        errors,
-    );
-    rows(t, errors, |r| {
-        let document_id = r.text("document_id", 64);
-        let customer_number = r.customer_number("customer_number");
-        let kind = match r.raw("kind") {
-            "meter_reading" => Some(DocumentKind::MeterReading),
-            "tariff_change" => Some(DocumentKind::TariffChange),
-            "payment_reminder" => Some(DocumentKind::PaymentReminder),
-            "other" => Some(DocumentKind::Other),
-            _ => {
-                r.fail(
-                    "kind",
-                    "expected meter_reading, tariff_change, payment_reminder or other",
-                );
-                None
-            }
-        };
-        let title = r.text("title", 200);
-        let issued_on = r.date("issued_on");
-        let file = r.text("file", 200)?;
-        // Only files inside the feed folder.
-        if file.contains("..") || file.starts_with('/') {
-            r.fail("file", "must be a file inside the feed folder");
+/// The columns of the documents file.
+pub const DOCUMENTS_COLUMNS: &[&str] = &[
+    "document_id",
+    "customer_number",
+    "kind",
+    "title",
+    "issued_on",
+    "file",
+];
+
+/// Parses one row of the documents file, and the PDFs it names.
+pub fn document(dir: &Path, r: &mut Row<'_>) -> Option<DocumentRow> {
+    let document_id = r.text("document_id", 64);
+    let customer_number = r.customer_number("customer_number");
+    let kind = match r.raw("kind") {
+        "meter_reading" => Some(DocumentKind::MeterReading),
+        "tariff_change" => Some(DocumentKind::TariffChange),
+        "payment_reminder" => Some(DocumentKind::PaymentReminder),
+        "other" => Some(DocumentKind::Other),
+        _ => {
+            r.fail(
+                "kind",
+                "expected meter_reading, tariff_change, payment_reminder or other",
+            );
+            None
+        }
+    };
+    let title = r.text("title", 200);
+    let issued_on = r.date("issued_on");
+    let file = r.text("file", 200)?;
+    // Only files inside the feed folder.
+    if file.contains("..") || file.starts_with('/') {
+        r.fail("file", "must be a file inside the feed folder");
+        return None;
+    }
+    // The content is read when the document is stored; here, that it is
+    // there and a PDF.
+    let mut magic = [0u8; 5];
+    match std::fs::File::open(dir.join(&file)) {
+        Err(e) => {
+            r.fail("file", format!("cannot read {file}: {e}"));
             return None;
         }
-        let content = match std::fs::read(dir.join(&file)) {
-            Ok(bytes) if bytes.starts_with(b"%PDF-") => Some(bytes),
-            Ok(_) => {
+        Ok(mut f) => {
+            let read = std::io::Read::read_exact(&mut f, &mut magic);
+            if read.is_err() || magic != *b"%PDF-" {
                 r.fail("file", format!("{file} is not a PDF"));
-                None
+                return None;
             }
-            Err(e) => {
-                r.fail("file", format!("cannot read {file}: {e}"));
-                None
-            }
-        };
-        Some(DocumentRow {
-            line: r.line,
-            document_id: document_id?,
-            customer_number: customer_number?,
-            kind: kind?,
-            title: title?,
-            issued_on: issued_on?,
-            content: content?,
-        })
+        }
+    }
+    Some(DocumentRow {
+        line: r.line,
+        document_id: document_id?,
+        customer_number: customer_number?,
+        kind: kind?,
+        title: title?,
+        issued_on: issued_on?,
+        file,
     })
-}
-
-/// Reports every row whose key an earlier row of the same file has.
-fn dup<K: std::hash::Hash + Eq>(
-    file: &'static str,
-    field: &str,
-    keys: impl Iterator<Item = (u64, K)>,
-    errors: &mut Vec<RowError>,
-) {
-    let mut seen = HashSet::new();
-    for (line, key) in keys {
-        if !seen.insert(key) {
-            errors.push(RowError {
-                file,
-                line,
-                field: field.to_string(),
-                message: "appears twice in the file".into(),
-            });
-        }
-    }
-}
-
-/// Reports the rows that repeat another row's key in the same file.
-fn check_duplicates(feed: &Feed, errors: &mut Vec<RowError>) {
-    dup(
-        LOCATIONS,
-        "customer_number",
-        feed.locations
-            .iter()
-            .map(|r| (r.line, r.customer_number.clone())),
-        errors,
-    );
-    dup(
-        LOCATIONS,
-        "portal_customer_number",
-        feed.locations
-            .iter()
-            .map(|r| (r.line, r.portal_customer_number.clone())),
-        errors,
-    );
-    dup(
-        READINGS,
-        "read_on",
-        feed.readings
-            .iter()
-            .map(|r| (r.line, (r.customer_number.clone(), r.read_on))),
-        errors,
-    );
-    dup(
-        BILLS,
-        "billing_month",
-        feed.bills
-            .iter()
-            .map(|r| (r.line, (r.customer_number.clone(), r.billing_month.clone()))),
-        errors,
-    );
-    dup(
-        LINE_ITEMS,
-        "position",
-        feed.line_items.iter().map(|r| {
-            (
-                r.line,
-                (
-                    r.customer_number.clone(),
-                    r.billing_month.clone(),
-                    r.position,
-                ),
-            )
-        }),
-        errors,
-    );
-    dup(
-        PAYMENTS,
-        "billing_month",
-        feed.payments
-            .iter()
-            .map(|r| (r.line, (r.customer_number.clone(), r.billing_month.clone()))),
-        errors,
-    );
-    dup(
-        NOTICES,
-        "notice_id",
-        feed.notices.iter().map(|r| (r.line, r.notice_id.clone())),
-        errors,
-    );
-    dup(
-        DOCUMENTS,
-        "document_id",
-        feed.documents
-            .iter()
-            .map(|r| (r.line, r.document_id.clone())),
-        errors,
-    );
-}
-
-/// Line items given in the feed must add up to their bill (when the bill
-/// is in the feed too).
-fn check_line_item_sums(feed: &Feed, errors: &mut Vec<RowError>) {
-    let mut sums: HashMap<(&str, &str), (i64, u64)> = HashMap::new();
-    for item in &feed.line_items {
-        let entry = sums
-            .entry((item.customer_number.as_str(), item.billing_month.as_str()))
-            .or_insert((0, item.line));
-        entry.0 += item.amount_yen;
-        entry.1 = entry.1.max(item.line);
-    }
-    for bill in &feed.bills {
-        if let Some((sum, line)) =
-            sums.get(&(bill.customer_number.as_str(), bill.billing_month.as_str()))
-            && *sum != bill.amount_yen
-        {
-            errors.push(RowError {
-                file: LINE_ITEMS,
-                line: *line,
-                field: "amount_yen".into(),
-                message: format!(
-                    "items of {} {} add up to {sum}, the bill says {}",
-                    bill.customer_number, bill.billing_month, bill.amount_yen
-                ),
-            });
-        }
-    }
 }

@@ -397,3 +397,163 @@ async fn an_import_leaves_no_sqlite_write_ahead_log_behind() {
             > 0
     );
 }
+
+/// Runs an import that must be refused; returns its problems.
+async fn refused(app: &TestApp, dir: &Path) -> String {
+    let before = counts(app).await;
+    let run = app.tool(&["import", dir.to_str().expect("path")], "").await;
+    assert!(!run.success, "{}", run.stdout);
+    assert!(run.stderr.contains("nothing was written"), "{}", run.stderr);
+    assert_eq!(counts(app).await, before, "a refused feed writes nothing");
+    run.stderr
+}
+
+#[tokio::test]
+async fn the_staged_checks_name_every_problem_by_file_line_and_field() {
+    let app = spawn_app().await;
+    // In the feed itself: a location twice, items that do not add up.
+    let dir = scratch(&app, "twice", true);
+    let locations = std::fs::read_to_string(dir.join("service_locations.csv")).expect("read");
+    std::fs::write(
+        dir.join("service_locations.csv"),
+        format!("{locations}3200000001,300000000111,兼六 一郎,石川県金沢市兼六町1丁目2番3号,20,household,1\n"),
+    )
+    .expect("write");
+    let items = std::fs::read_to_string(dir.join("bill_line_items.csv")).expect("read");
+    std::fs::write(
+        dir.join("bill_line_items.csv"),
+        items.replacen(",2000\n", ",2001\n", 1),
+    )
+    .expect("write");
+    let out = refused(&app, &dir).await;
+    for expected in [
+        "service_locations.csv:5: customer_number: appears twice in the file",
+        "service_locations.csv:5: portal_customer_number: appears twice in the file",
+        "bill_line_items.csv:7: amount_yen: items of 3200000001 2026-09 add up to 9601, the bill says 9600",
+    ] {
+        assert!(out.contains(expected), "{expected}\n{out}");
+    }
+
+    // Against the database: a portal number issued to another contract,
+    // a location nobody knows.
+    let taken = app
+        .scalar("SELECT CAST(portal_customer_number AS BIGINT) FROM service_locations WHERE customer_number = '3100000002'")
+        .await;
+    let dir = scratch(&app, "taken", false);
+    std::fs::write(
+        dir.join("service_locations.csv"),
+        format!("customer_number,portal_customer_number,holder_name,address,meter_diameter_mm,use_type,reading_month_parity\n3200000009,{taken},広坂 三郎,石川県金沢市広坂1丁目1番1号,20,household,0\n"),
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("payments.csv"),
+        "customer_number,billing_month,paid_on,payment_method\n3999999999,2026-09,2026-09-30,payment_slip\n",
+    )
+    .expect("write");
+    let out = refused(&app, &dir).await;
+    for expected in [
+        "service_locations.csv:2: portal_customer_number: already issued for customer number 3100000002",
+        "payments.csv:2: customer_number: no service location 3999999999",
+    ] {
+        assert!(out.contains(expected), "{expected}\n{out}");
+    }
+
+    // Once written: a bill without its reading, a payment without its bill.
+    let dir = scratch(&app, "unread", false);
+    std::fs::write(
+        dir.join("bills.csv"),
+        "customer_number,billing_month,period_start,period_end,read_on,usage_m3,water_charge_yen,sewer_charge_yen,tax_yen,amount_yen,due_date,payment_method\n\
+         3100000001,2027-03,2027-01-08,2027-03-07,2027-03-08,36,4655,4945,872,9600,2027-03-30,account_transfer\n",
+    )
+    .expect("write");
+    let out = refused(&app, &dir).await;
+    assert!(
+        out.contains("bills.csv:2: read_on: no meter reading on 2027-03-08"),
+        "{out}"
+    );
+    let dir = scratch(&app, "unbilled", false);
+    std::fs::write(
+        dir.join("payments.csv"),
+        "customer_number,billing_month,paid_on,payment_method\n3100000001,2027-05,2027-05-30,account_transfer\n",
+    )
+    .expect("write");
+    let out = refused(&app, &dir).await;
+    assert!(
+        out.contains("payments.csv:2: billing_month: no bill for 2027-05"),
+        "{out}"
+    );
+}
+
+#[tokio::test]
+async fn a_corrected_feed_rewrites_only_what_changed() {
+    let app = spawn_app().await;
+    let dir = scratch(&app, "corrected", true);
+    let first = app.tool(&["import", dir.to_str().expect("path")], "").await;
+    assert!(first.success, "{}", first.stderr);
+    let bill = "(SELECT b.id FROM bills b JOIN service_locations l ON l.id = b.service_location_id \
+                WHERE l.customer_number = '3200000001' AND b.billing_month = '2026-09')";
+    let items = app
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM bill_line_items WHERE bill_id = {bill}"
+        ))
+        .await;
+    assert!(items > 0);
+
+    // The billing system renames one item, moves a holder, reads a meter
+    // again and records the second location's payment another day.
+    let rewrite = |file: &str, from: &str, to: &str| {
+        let text = std::fs::read_to_string(dir.join(file)).expect("read");
+        assert!(text.contains(from), "{file}: {from}");
+        std::fs::write(dir.join(file), text.replacen(from, to, 1)).expect("write");
+    };
+    rewrite(
+        "bill_line_items.csv",
+        "水道料金 基本料金",
+        "水道料金 基本料金（改）",
+    );
+    rewrite("service_locations.csv", "兼六 一郎", "兼六 一朗");
+    rewrite(
+        "payments.csv",
+        "3200000002,2026-09,2026-09-30",
+        "3200000002,2026-09,2026-09-29",
+    );
+    let second = app.tool(&["import", dir.to_str().expect("path")], "").await;
+    assert!(second.success, "{}", second.stderr);
+    for expected in [
+        "locations +0 ~1",
+        "bills +0 ~0",
+        "line item lists 1",
+        "payments 1",
+    ] {
+        assert!(
+            second.stdout.contains(expected),
+            "{expected}: {}",
+            second.stdout
+        );
+    }
+    // The list is replaced, not added to.
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM bill_line_items WHERE bill_id = {bill}"
+        ))
+        .await,
+        items
+    );
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM bill_line_items WHERE bill_id = {bill} AND label = '水道料金 基本料金（改）'"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM service_locations WHERE holder_name = '兼六 一朗' AND search_text LIKE '%一朗%'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM bills b JOIN service_locations l ON l.id = b.service_location_id WHERE l.customer_number = '3200000002' AND b.billing_month = '2026-09' AND b.payment_status = 'paid' AND b.paid_on = '2026-09-29'")
+            .await,
+        1
+    );
+}
