@@ -8,6 +8,10 @@ use tracing_subscriber::EnvFilter;
 use water_portal::config::Config;
 use water_portal::startup::{Application, open_database};
 
+/// mimalloc, not the system's malloc: see Cargo.toml.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "usage: water-portal [serve]\n       water-portal schema\n       water-portal operations [update]\n       water-portal staff add|disable|list …\n       water-portal import DIR";
 
 fn main() -> ExitCode {

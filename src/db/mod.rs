@@ -58,6 +58,12 @@ impl Metrics {
 /// How long the first connection may take before the start gives up.
 const CONNECT_WITHIN: Duration = Duration::from_secs(4);
 
+/// A pooled connection idle this long is pinged before it is handed out;
+/// one in use is not (a ping on every checkout is a round trip per
+/// statement: sqlx's default). A connection that broke meanwhile fails its
+/// statement, which the request reports as any database error.
+pub(crate) const PING_IF_IDLE_FOR: Duration = Duration::from_secs(30);
+
 /// `host:port` (or the SQLite file) of a database URL, without credentials.
 fn endpoint(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
@@ -79,7 +85,8 @@ pub async fn connect(config: &Config, metrics: Arc<Metrics>) -> Result<DatabaseC
     options
         .sqlx_logging(false)
         .connect_timeout(CONNECT_WITHIN)
-        .acquire_timeout(Duration::from_secs(10));
+        .acquire_timeout(Duration::from_secs(10))
+        .test_before_acquire_if_idle_for(PING_IF_IDLE_FOR);
     if config.database_url.starts_with("sqlite:") {
         create_sqlite_folder(&config.database_url)?;
         // One writer at a time is SQLite's nature; WAL lets readers go on

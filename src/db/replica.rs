@@ -93,6 +93,7 @@ fn options(url: &str, config: &Config, max_connections: u32) -> ConnectOptions {
         .connect_lazy(true)
         .connect_timeout(PROBE_WITHIN)
         .acquire_timeout(PROBE_WITHIN)
+        .test_before_acquire_if_idle_for(super::PING_IF_IDLE_FOR)
         .max_connections(max_connections);
     if let Some(schema) = &config.database_schema {
         options.set_schema_search_path(schema.clone());
