@@ -17,6 +17,8 @@ pub struct RequestAuth {
     /// A member session's member row, read with the session: `me` needs
     /// no statement of its own.
     pub(crate) member: std::sync::OnceLock<entity::member::Model>,
+    /// The latest import's time, read with the session.
+    pub(crate) last_data_update: std::sync::OnceLock<Option<chrono::DateTime<chrono::Utc>>>,
 }
 
 impl RequestAuth {
@@ -25,6 +27,7 @@ impl RequestAuth {
             token,
             principal: OnceCell::new(),
             member: std::sync::OnceLock::new(),
+            last_data_update: std::sync::OnceLock::new(),
         }
     }
 
@@ -33,15 +36,21 @@ impl RequestAuth {
         token: Option<String>,
         principal: Option<Principal>,
         member: Option<entity::member::Model>,
+        last_data_update: Option<Option<chrono::DateTime<chrono::Utc>>>,
     ) -> Self {
         let cell = std::sync::OnceLock::new();
         if let Some(member) = member {
             let _ = cell.set(member);
         }
+        let update = std::sync::OnceLock::new();
+        if let Some(at) = last_data_update {
+            let _ = update.set(at);
+        }
         Self {
             token,
             principal: OnceCell::new_with(Some(principal)),
             member: cell,
+            last_data_update: update,
         }
     }
 

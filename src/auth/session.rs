@@ -8,8 +8,8 @@ use entity::session;
 use rand::RngCore as _;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, Set,
 };
 use sha2::{Digest, Sha256};
 
@@ -113,7 +113,7 @@ pub async fn resolve_with_member(
     token: &str,
 ) -> AppResult<Option<Resolved>> {
     let now = crate::clock::now();
-    let Some((found, member)) = session::Entity::find()
+    let query = session::Entity::find()
         .select_also(entity::member::Entity)
         .join(
             sea_orm::JoinType::LeftJoin,
@@ -122,12 +122,17 @@ pub async fn resolve_with_member(
                 .to(entity::member::Column::Id)
                 .into(),
         )
+        .expr_as(Expr::cust(LATEST_IMPORT), LAST_DATA_UPDATE)
         .filter(session::Column::TokenHash.eq(hash_token(token)))
-        .one(db)
-        .await?
-    else {
+        .limit(1)
+        .build(db.get_database_backend());
+    let Some(row) = db.query_one_raw(query).await? else {
         return Ok(None);
     };
+    let found = session::Model::from_query_result(&row, "A_")?;
+    let member = entity::member::Model::from_query_result_optional(&row, "B_")?;
+    let last_data_update =
+        row.try_get::<Option<chrono::DateTime<chrono::Utc>>>("", LAST_DATA_UPDATE)?;
     let idle_limit = found.last_seen_at + Duration::minutes(i64::from(config.session_idle_minutes));
     if found.revoked_at.is_some() || found.expires_at <= now || idle_limit <= now {
         return Ok(None);
@@ -154,8 +159,16 @@ pub async fn resolve_with_member(
         principal,
         member,
         signed_in_at: found.created_at,
+        last_data_update,
     }))
 }
+
+/// The latest import's time, as a column of the session's statement: the
+/// pages that show 最終データ更新日時 are signed-in pages, and this saves
+/// them a statement of their own (see `portal::last_data_update`).
+const LATEST_IMPORT: &str =
+    r#"(SELECT "imported_at" FROM "data_imports" ORDER BY "imported_at" DESC LIMIT 1)"#;
+const LAST_DATA_UPDATE: &str = "last_data_update";
 
 /// A live session: who it is, the member's row when it is a member's, and
 /// when it began.
@@ -164,6 +177,8 @@ pub struct Resolved {
     pub principal: Principal,
     pub member: Option<entity::member::Model>,
     pub signed_in_at: chrono::DateTime<chrono::Utc>,
+    /// When the billing data was last loaded, read in the same statement.
+    pub last_data_update: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Resolved {

@@ -57,11 +57,25 @@ pub async fn principal(ctx: &async_graphql::Context<'_>) -> AppResult<Option<Pri
                 if let Some(member) = resolved.member {
                     let _ = auth.member.set(member);
                 }
+                let _ = auth.last_data_update.set(resolved.last_data_update);
                 resolved.principal
             }))
         })
         .await?;
     Ok(*principal)
+}
+
+/// The latest import's time as the request's session read it, when the
+/// request has a live session; `None` when it has to be read on its own.
+pub async fn last_data_update(
+    ctx: &async_graphql::Context<'_>,
+) -> AppResult<Option<Option<chrono::DateTime<chrono::Utc>>>> {
+    if principal(ctx).await?.is_none() {
+        return Ok(None);
+    }
+    Ok(ctx
+        .data_opt::<RequestAuth>()
+        .and_then(|auth| auth.last_data_update.get().copied()))
 }
 
 /// The signed-in member's row: the one read with the session when there

@@ -51,7 +51,12 @@ impl PortalStatus {
 
     /// 最終データ更新日時: when the billing data was last loaded.
     async fn last_data_update_at(&self, ctx: &Context<'_>) -> GqlResult<Option<scalars::DateTime>> {
-        Ok(last_data_update(ctx.db()).await?.map(scalars::DateTime))
+        // A signed-in page has it from the session's statement.
+        let at = match crate::graphql::guard::last_data_update(ctx).await? {
+            Some(at) => at,
+            None => last_data_update(ctx.db()).await?,
+        };
+        Ok(at.map(scalars::DateTime))
     }
 }
 

@@ -420,6 +420,7 @@ impl Credentials<'_> {
                 self.token.clone(),
                 resolved.as_ref().map(|r| r.principal),
                 resolved.as_ref().and_then(|r| r.member.clone()),
+                resolved.as_ref().map(|r| r.last_data_update),
             ),
             None => RequestAuth::new(self.token.clone()),
         }
