@@ -182,7 +182,10 @@ const ALL: [&Staging; 8] = [
 ];
 
 /// A statement with `$1`-style parameters, for either engine (SQLite
-/// numbers them `?1`).
+/// numbers them `?1`). Every `$` becomes `?`: the import's statements are
+/// this module's and `apply`'s own constants, with no `$` in a literal or
+/// identifier (values are always bound), which is what makes the plain
+/// replacement safe.
 pub fn statement(backend: DatabaseBackend, sql: &str, values: Vec<Value>) -> Statement {
     let sql = if backend == DatabaseBackend::Sqlite {
         sql.replace('$', "?")

@@ -52,15 +52,25 @@ fn let_the_window_pass(app: &TestApp) {
     app.clock.advance(chrono::Duration::seconds(11));
 }
 
-#[tokio::test]
-async fn a_members_reads_go_to_the_replica_but_their_own_writes_are_read_back_from_the_primary() {
+/// The service with the read-only test database as its replica, once the
+/// monitor finds it streaming (with its /healthz state); `None` on SQLite,
+/// where there are no replicas.
+async fn replica_app() -> Option<(TestApp, Value)> {
     if !is_postgres() {
         eprintln!("read replicas are PostgreSQL's: skipped on SQLite");
-        return;
+        return None;
     }
     let url = read_only_url();
     let app = spawn_app_with(&[("DATABASE_READ_URL", url.as_str())]).await;
     let replica = until_replica(&app, "streaming").await;
+    Some((app, replica))
+}
+
+#[tokio::test]
+async fn a_members_reads_go_to_the_replica_but_their_own_writes_are_read_back_from_the_primary() {
+    let Some((app, replica)) = replica_app().await else {
+        return;
+    };
     assert_eq!(replica["servingReads"], true);
     assert_eq!(replica["lagMs"], 0);
     let dashboard = operations("dashboard.graphql");
@@ -122,13 +132,9 @@ async fn a_members_reads_go_to_the_replica_but_their_own_writes_are_read_back_fr
 
 #[tokio::test]
 async fn every_member_query_of_the_clients_runs_on_a_replica_that_cannot_write() {
-    if !is_postgres() {
-        eprintln!("read replicas are PostgreSQL's: skipped on SQLite");
+    let Some((app, _)) = replica_app().await else {
         return;
-    }
-    let url = read_only_url();
-    let app = spawn_app_with(&[("DATABASE_READ_URL", url.as_str())]).await;
-    until_replica(&app, "streaming").await;
+    };
     let token = app.login_demo().await;
     let_the_window_pass(&app);
     let usage = operations("usage-and-bills.graphql");
@@ -194,13 +200,9 @@ async fn every_member_query_of_the_clients_runs_on_a_replica_that_cannot_write()
 
 #[tokio::test]
 async fn the_support_desk_and_every_mutation_stay_on_the_primary() {
-    if !is_postgres() {
-        eprintln!("read replicas are PostgreSQL's: skipped on SQLite");
+    let Some((app, _)) = replica_app().await else {
         return;
-    }
-    let url = read_only_url();
-    let app = spawn_app_with(&[("DATABASE_READ_URL", url.as_str())]).await;
-    until_replica(&app, "streaming").await;
+    };
     let staff = app
         .staff_login("staff", "staff-password-2024")
         .await
