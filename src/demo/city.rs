@@ -157,8 +157,11 @@ pub struct City {
     notices: Vec<notice::ActiveModel>,
     notice_reads: Vec<notice_read::ActiveModel>,
     documents: Vec<document::ActiveModel>,
-    staff: staff::ActiveModel,
-    import: data_import::ActiveModel,
+    /// The staff account and the import record: in the last part only.
+    staff: Option<staff::ActiveModel>,
+    import: Option<data_import::ActiveModel>,
+    /// Members made so far, in every part (the next member's id is one more).
+    members_made: i64,
 }
 
 impl City {
@@ -174,6 +177,30 @@ impl City {
         }
     }
 
+    /// The rows made since the last part was taken, as a part of their own
+    /// (members first, so a later part's rows find theirs written).
+    fn take_part(&mut self) -> City {
+        City {
+            members: std::mem::take(&mut self.members),
+            locations: std::mem::take(&mut self.locations),
+            readings: std::mem::take(&mut self.readings),
+            bills: std::mem::take(&mut self.bills),
+            line_items: std::mem::take(&mut self.line_items),
+            alerts: std::mem::take(&mut self.alerts),
+            notices: std::mem::take(&mut self.notices),
+            notice_reads: std::mem::take(&mut self.notice_reads),
+            documents: std::mem::take(&mut self.documents),
+            staff: None,
+            import: None,
+            members_made: self.members_made,
+        }
+    }
+
+    fn push_member(&mut self, member: member::ActiveModel) {
+        self.members.push(member);
+        self.members_made += 1;
+    }
+
     pub async fn insert(self, db: &impl ConnectionTrait) -> AppResult<()> {
         insert_chunked(db, self.members).await?;
         insert_chunked(db, self.locations).await?;
@@ -184,8 +211,8 @@ impl City {
         insert_chunked(db, self.notices).await?;
         insert_chunked(db, self.notice_reads).await?;
         insert_chunked(db, self.documents).await?;
-        insert_chunked(db, vec![self.staff]).await?;
-        insert_chunked(db, vec![self.import]).await?;
+        insert_chunked(db, self.staff.into_iter().collect()).await?;
+        insert_chunked(db, self.import.into_iter().collect()).await?;
         Ok(())
     }
 }
@@ -222,8 +249,10 @@ fn at_nine_tokyo(date: NaiveDate) -> DateTime<Utc> {
         .map_or_else(Utc::now, |t| t.with_timezone(&Utc))
 }
 
-/// Builds the city of `count` locations as of `today` (Asia/Tokyo).
+/// Builds the city of `count` locations as of `today` (Asia/Tokyo), all
+/// at once (the unit tests look at it whole).
 /// `profile` is the city profile: its terms version and its tariff.
+#[cfg(test)]
 pub fn build(
     count: usize,
     today: NaiveDate,
@@ -231,36 +260,108 @@ pub fn build(
     hashes: [String; 3],
     profile: &crate::city::City,
 ) -> City {
-    let [demo_hash, staff_hash, answer_hash] = hashes;
-    let mut rng = Rng(0x4B41_4E41_5A41_5741); // "KANAZAWA"
-    let mut city = empty_city(count, now, staff_hash);
-    let people = People {
-        registered_at: now - Duration::days(400),
-        terms_version: profile.terms.version.clone(),
-    };
-    city.members.push(people.demo(demo_hash, answer_hash));
-    let mut book = Book {
-        tariff: profile.tariff.clone(),
-        rule: profile.usage_alert.clone(),
-        today,
-        now,
-        // Worded once: the city has millions of bill lines.
-        line_labels: tariff::LineKind::ALL.map(|kind| kind.label(Lang::Ja)),
-        reading_id: 0,
-        bill_id: 0,
-        item_id: 0,
-    };
-    let mut demo_member = DemoMember::default();
-    for i in 0..count {
-        let place = add_location(&mut city, &mut rng, &people, i, now);
-        let history = add_history(&mut city, &mut rng, &mut book, &place);
-        if place.member_id.is_some() {
-            add_member_papers(&mut city, &book, &place, history, &mut demo_member);
+    let mut seeder = Seeder::new(count, today, now, hashes, profile);
+    while seeder.add(count) {}
+    seeder.finish()
+}
+
+/// Makes the city a part at a time, so that seeding Kanazawa's 230,000
+/// locations holds one part in memory, not the city: the same rows, in the
+/// same order, as one `build`.
+pub struct Seeder {
+    count: usize,
+    next: usize,
+    rng: Rng,
+    city: City,
+    people: People,
+    book: Book,
+    demo_member: DemoMember,
+    announced: Option<NaiveDate>,
+}
+
+impl Seeder {
+    pub fn new(
+        count: usize,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+        hashes: [String; 3],
+        profile: &crate::city::City,
+    ) -> Self {
+        let [demo_hash, staff_hash, answer_hash] = hashes;
+        let mut city = empty_city(count, now, staff_hash);
+        let people = People {
+            registered_at: now - Duration::days(400),
+            terms_version: profile.terms.version.clone(),
+        };
+        city.push_member(people.demo(demo_hash, answer_hash));
+        let book = Book {
+            tariff: profile.tariff.clone(),
+            rule: profile.usage_alert.clone(),
+            today,
+            now,
+            // Worded once: the city has millions of bill lines.
+            line_labels: tariff::LineKind::ALL.map(|kind| kind.label(Lang::Ja)),
+            reading_id: 0,
+            bill_id: 0,
+            item_id: 0,
+        };
+        Self {
+            count,
+            next: 0,
+            rng: Rng(0x4B41_4E41_5A41_5741), // "KANAZAWA"
+            city,
+            people,
+            book,
+            demo_member: DemoMember::default(),
+            announced: profile.tariff.next_after(today).map(|t| t.from),
         }
     }
-    let announced = profile.tariff.next_after(today).map(|t| t.from);
-    add_notices(&mut city, &demo_member, announced, today, now);
-    city
+
+    /// Adds up to `n` more locations with their histories and papers;
+    /// whether any are left to add.
+    pub fn add(&mut self, n: usize) -> bool {
+        let end = self.count.min(self.next + n);
+        for i in self.next..end {
+            let place = add_location(
+                &mut self.city,
+                &mut self.rng,
+                &self.people,
+                i,
+                self.book.now,
+            );
+            let history = add_history(&mut self.city, &mut self.rng, &mut self.book, &place);
+            if place.member_id.is_some() {
+                add_member_papers(
+                    &mut self.city,
+                    &self.book,
+                    &place,
+                    history,
+                    &mut self.demo_member,
+                );
+            }
+        }
+        self.next = end;
+        self.next < self.count
+    }
+
+    /// The rows added since the last part (no notices, staff or import).
+    pub fn take_part(&mut self) -> City {
+        self.city.take_part()
+    }
+
+    /// The last part: what is left, the notices (which speak of the demo
+    /// member's figures), the staff account and the import record.
+    pub fn finish(mut self) -> City {
+        let (today, now) = (self.book.today, self.book.now);
+        add_notices(
+            &mut self.city,
+            &self.demo_member,
+            self.announced,
+            today,
+            now,
+        );
+        self.city
+    }
 }
 
 /// A city with no locations yet: the staff account and the import record.
@@ -275,20 +376,21 @@ fn empty_city(count: usize, now: DateTime<Utc>, staff_hash: String) -> City {
         notices: vec![],
         notice_reads: vec![],
         documents: vec![],
-        staff: staff::ActiveModel {
+        members_made: 0,
+        staff: Some(staff::ActiveModel {
             id: Set(1),
             login_id: Set(super::STAFF_LOGIN_ID.into()),
             password_hash: Set(staff_hash),
             display_name: Set("窓口 担当".into()),
             disabled: Set(false),
             created_at: Set(now),
-        },
-        import: data_import::ActiveModel {
+        }),
+        import: Some(data_import::ActiveModel {
             source: Set("demo".into()),
             summary: Set(format!("demo city of {count} service locations")),
             imported_at: Set(now),
             ..Default::default()
-        },
+        }),
     }
 }
 
@@ -395,8 +497,8 @@ fn add_location(
         0 | 1 => Some(1),
         2..=4 => None, // the README's unregistered numbers
         _ if rng.chance(35) => {
-            let id = city.members.len() as i64 + 1;
-            city.members.push(people.member(
+            let id = city.members_made + 1;
+            city.push_member(people.member(
                 id,
                 format!("member{i:05}"),
                 holder.clone(),
@@ -1086,6 +1188,54 @@ mod realism {
             ["h".into(), "h".into(), "h".into()],
             &crate::city::City::bundled(),
         )
+    }
+
+    #[test]
+    fn a_city_seeded_in_parts_has_the_rows_of_one_built_whole() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 2).expect("date");
+        let now = at_nine_tokyo(today) + Duration::hours(14);
+        let hashes = || ["h".into(), "h".into(), "h".into()];
+        let profile = crate::city::City::bundled();
+        let whole = build(400, today, now, hashes(), &profile);
+        let mut seeder = Seeder::new(400, today, now, hashes(), &profile);
+        let mut parts = vec![];
+        while seeder.add(7) {
+            parts.push(seeder.take_part());
+        }
+        parts.push(seeder.finish());
+        assert!(parts.len() > 50, "{} parts", parts.len());
+        // Every row of every table, in order.
+        fn rows(city: &City) -> Vec<String> {
+            fn each<T: std::fmt::Debug>(v: &[T]) -> impl Iterator<Item = String> + '_ {
+                v.iter().map(|r| format!("{r:?}"))
+            }
+            each(&city.members)
+                .chain(each(&city.locations))
+                .chain(each(&city.readings))
+                .chain(each(&city.bills))
+                .chain(each(&city.alerts))
+                .chain(each(&city.line_items))
+                .chain(each(&city.documents))
+                .collect()
+        }
+        let mut joined: Vec<String> = parts.iter().flat_map(rows).collect();
+        let mut whole_rows = rows(&whole);
+        // Sorted: within a part the tables follow one another.
+        joined.sort();
+        whole_rows.sort();
+        assert_eq!(joined.len(), whole_rows.len());
+        assert!(joined == whole_rows, "the parts differ from the whole city");
+        let last = parts.last().expect("a last part");
+        assert_eq!(
+            format!("{:?}", last.notices),
+            format!("{:?}", whole.notices)
+        );
+        assert!(
+            parts[..parts.len() - 1]
+                .iter()
+                .all(|p| p.staff.is_none() && p.notices.is_empty())
+        );
+        assert!(last.staff.is_some() && last.import.is_some());
     }
 
     fn value<T: Clone + Into<sea_orm::Value>>(v: &sea_orm::ActiveValue<T>) -> T {

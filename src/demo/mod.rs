@@ -26,6 +26,21 @@ pub struct Summary {
     pub documents: usize,
 }
 
+/// Locations whose rows are made and written together while seeding.
+const SEED_PART_LOCATIONS: usize = 2_000;
+
+impl Summary {
+    fn add(&mut self, part: &Summary) {
+        self.locations += part.locations;
+        self.members += part.members;
+        self.readings += part.readings;
+        self.bills += part.bills;
+        self.line_items += part.line_items;
+        self.notices += part.notices;
+        self.documents += part.documents;
+    }
+}
+
 /// Fills an empty database with the demo city; a database that already has
 /// service locations is left alone.
 pub async fn seed_if_empty(
@@ -47,17 +62,25 @@ pub async fn seed_if_empty(
     .await
     .map_err(AppError::internal)??;
     let today = crate::clock::today();
-    let city = city::build(
+    let mut seeder = city::Seeder::new(
         locations as usize,
         today,
         crate::clock::now(),
         hashes,
         profile,
     );
-    let summary = city.summary();
-
+    // A part at a time, in one transaction: memory holds one part's rows
+    // (their PDFs included), whatever the city's size.
+    let mut summary = Summary::default();
     let txn = crate::db::write_txn(db).await?;
-    city.insert(&txn).await?;
+    while seeder.add(SEED_PART_LOCATIONS) {
+        let part = seeder.take_part();
+        summary.add(&part.summary());
+        part.insert(&txn).await?;
+    }
+    let last = seeder.finish();
+    summary.add(&last.summary());
+    last.insert(&txn).await?;
     if txn.get_database_backend() == DatabaseBackend::Postgres {
         // Rows were written with their IDs; move each sequence past them.
         for table in city::TABLES_WITH_IDS {

@@ -84,3 +84,51 @@ async fn a_closed_portal_refuses_members_but_still_shows_the_login_screen() {
     );
     assert!(!dashboard.error_codes().is_empty());
 }
+
+/// The demo city is seeded a part of 2,000 locations at a time (so
+/// Kanazawa's 230,000 never sit in memory at once): a city of more than
+/// one part has every location with its history, members numbered without
+/// gaps across the parts, and the staff account and the notices once.
+#[tokio::test]
+async fn a_demo_city_of_several_parts_is_whole() {
+    let app = spawn_app_with(&[("PORTAL_DEMO_LOCATIONS", "2100")]).await;
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM service_locations").await,
+        2100
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) - MAX(id) FROM members").await,
+        0,
+        "member ids run on across parts"
+    );
+    assert!(app.scalar("SELECT COUNT(*) FROM members").await > 700);
+    // Each location has its two years of bills, in the first part and the last.
+    for id in [1, 2000, 2001, 2100] {
+        let bills = app
+            .scalar(&format!(
+                "SELECT COUNT(*) FROM bills WHERE service_location_id = {id}"
+            ))
+            .await;
+        assert!(bills >= 12, "location {id} has {bills} bills");
+    }
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM bills b LEFT JOIN meter_readings r ON r.id = b.meter_reading_id WHERE r.id IS NULL").await,
+        0
+    );
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM staff").await, 1);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM data_imports").await, 1);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM notices").await, 10);
+    let token = app.login_demo().await;
+    let dashboard = app.dashboard(&token).await;
+    assert_eq!(
+        dashboard.data()["me"]["serviceLocations"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+    assert!(
+        app.staff_login("staff", "staff-password-2024")
+            .await
+            .is_some()
+    );
+}
