@@ -31,27 +31,23 @@ impl RequestAuth {
         }
     }
 
-    /// Credentials already resolved by the HTTP edge.
-    pub fn resolved(
-        token: Option<String>,
-        principal: Option<Principal>,
-        member: Option<entity::member::Model>,
-        last_data_update: Option<Option<chrono::DateTime<chrono::Utc>>>,
-    ) -> Self {
-        let cell = std::sync::OnceLock::new();
-        if let Some(member) = member {
-            let _ = cell.set(member);
+    /// Credentials already resolved by the HTTP edge: its session, or none.
+    pub fn resolved(token: Option<String>, resolved: Option<&session::Resolved>) -> Self {
+        let auth = Self::new(token);
+        let principal = resolved.map(|r| auth.keep(r.clone()));
+        let _ = auth.principal.set(principal);
+        auth
+    }
+
+    /// Keeps what the session's statement read beside its principal (the
+    /// member's row, the latest import's time) for the resolvers; returns
+    /// the principal.
+    pub(crate) fn keep(&self, resolved: session::Resolved) -> Principal {
+        if let Some(member) = resolved.member {
+            let _ = self.member.set(member);
         }
-        let update = std::sync::OnceLock::new();
-        if let Some(at) = last_data_update {
-            let _ = update.set(at);
-        }
-        Self {
-            token,
-            principal: OnceCell::new_with(Some(principal)),
-            member: cell,
-            last_data_update: update,
-        }
+        let _ = self.last_data_update.set(resolved.last_data_update);
+        resolved.principal
     }
 
     /// The member read with the session, if it was.

@@ -53,13 +53,7 @@ pub async fn principal(ctx: &async_graphql::Context<'_>) -> AppResult<Option<Pri
             // Always the primary: the look-up may record the session's use.
             let resolved =
                 session::resolve_with_member(&ctx.state().db, ctx.config(), token).await?;
-            Ok::<_, AppError>(resolved.map(|resolved| {
-                if let Some(member) = resolved.member {
-                    let _ = auth.member.set(member);
-                }
-                let _ = auth.last_data_update.set(resolved.last_data_update);
-                resolved.principal
-            }))
+            Ok::<_, AppError>(resolved.map(|resolved| auth.keep(resolved)))
         })
         .await?;
     Ok(*principal)

@@ -416,12 +416,7 @@ impl Credentials<'_> {
     /// What the resolvers see; made again if the request runs again.
     fn auth(&self) -> RequestAuth {
         match &self.resolved {
-            Some(resolved) => RequestAuth::resolved(
-                self.token.clone(),
-                resolved.as_ref().map(|r| r.principal),
-                resolved.as_ref().and_then(|r| r.member.clone()),
-                resolved.as_ref().map(|r| r.last_data_update),
-            ),
+            Some(resolved) => RequestAuth::resolved(self.token.clone(), resolved.as_ref()),
             None => RequestAuth::new(self.token.clone()),
         }
     }
