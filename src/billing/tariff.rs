@@ -362,6 +362,34 @@ impl LineKind {
     }
 }
 
+/// The lines printed on a bill (料金明細) in `lang`: the billing system's
+/// own when its feed gave them, in their order (lines the portal worded
+/// are stored in Japanese and shown in `lang`), else the bill's water and
+/// sewerage totals, tax included. Those two are not stored: they follow
+/// the bill's figures, also after a correction.
+pub fn printed_lines(
+    water_charge_yen: i64,
+    sewer_charge_yen: i64,
+    stored: Vec<(String, i64)>,
+    lang: Lang,
+) -> Vec<(String, i64)> {
+    if stored.is_empty() {
+        return vec![
+            (LineKind::WaterTotal.label(lang), water_charge_yen),
+            (LineKind::SewerTotal.label(lang), sewer_charge_yen),
+        ];
+    }
+    stored
+        .into_iter()
+        .map(
+            |(label, amount)| match (lang, LineKind::from_japanese(&label)) {
+                (Lang::En, Some(kind)) => (kind.label(Lang::En), amount),
+                _ => (label, amount),
+            },
+        )
+        .collect()
+}
+
 /// One line of a bill.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LineItem {

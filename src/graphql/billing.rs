@@ -8,7 +8,7 @@ use entity::{bill, meter_reading, service_location};
 use crate::billing::comparison;
 use crate::billing::explain;
 use crate::billing::service;
-use crate::billing::tariff::LineKind;
+use crate::billing::tariff;
 use crate::error::Missing;
 use crate::error::{AppError, AppResult};
 use crate::graphql::accounts::ServiceLocation;
@@ -20,7 +20,7 @@ use crate::graphql::{
     AppContext, parse_id,
     scalars::{Date, DateTime},
 };
-use crate::i18n::{Lang, format};
+use crate::i18n::format;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
 pub enum PaymentStatus {
@@ -137,21 +137,21 @@ impl Bill {
     }
     /// The breakdown (料金明細); the amounts add up to `amountYen`.
     async fn line_items(&self, ctx: &Context<'_>) -> GqlResult<Vec<LineItem>> {
-        let items = ctx.loaders().line_items.load_one(self.0.id).await?;
-        Ok(items
+        let stored = ctx.loaders().line_items.load_one(self.0.id).await?;
+        let stored = stored
             .unwrap_or_default()
             .into_iter()
-            .map(|i| LineItem {
-                // Lines the portal worded itself are stored in Japanese and
-                // shown in the request's language; the billing system's own
-                // labels as they came.
-                label: match (errors::lang(), LineKind::from_japanese(&i.label)) {
-                    (Lang::En, Some(kind)) => kind.label(Lang::En),
-                    _ => i.label,
-                },
-                amount_yen: i.amount_yen,
-            })
-            .collect())
+            .map(|i| (i.label, i.amount_yen))
+            .collect();
+        Ok(tariff::printed_lines(
+            self.0.water_charge_yen,
+            self.0.sewer_charge_yen,
+            stored,
+            errors::lang(),
+        )
+        .into_iter()
+        .map(|(label, amount_yen)| LineItem { label, amount_yen })
+        .collect())
     }
     async fn service_location(&self, ctx: &Context<'_>) -> GqlResult<ServiceLocation> {
         self.location(ctx).await.map(ServiceLocation::new)

@@ -15,14 +15,12 @@ use sea_orm::{
 };
 
 use super::parse::{self, NoticeRow, Problems, RowError};
-use super::stage::{self, exec, statement};
+use super::stage::{self, exec, scalar, statement};
 use super::{Summary, notify};
 use crate::billing::alerts::{self, AlertRule};
-use crate::billing::tariff::LineKind;
 use crate::db::insert_chunked;
 use crate::documents::storage::{self, NewDocument, Stored};
 use crate::error::{AppError, AppResult};
-use crate::i18n::Lang;
 
 /// Rows per chunk when the import walks what it wrote.
 const CHUNK: u64 = crate::db::INSERT_CHUNK as u64;
@@ -233,10 +231,10 @@ pub async fn apply(
         return Ok(Err(problems.into_sorted()));
     }
     write_line_items(db, &mut summary).await?;
-    summary.payments_applied = apply_payments(db, now).await? as usize;
+    summary.payments_applied += apply_payments(db, now).await? as usize;
 
-    // Bills past their due date and still unpaid become overdue.
-    summary.marked_overdue = mark_overdue(db).await?;
+    // Stored bills past their due date and still unpaid become overdue.
+    summary.marked_overdue += mark_overdue(db).await?;
 
     // High usage, then the mails for new bills.
     flag_and_mail(db, rule, now, &mut summary).await?;
@@ -335,6 +333,7 @@ async fn write_bills(
     problems: &mut Problems,
     summary: &mut Summary,
 ) -> AppResult<()> {
+    let today = crate::clock::today();
     // Each bill's location, reading and stored bill, in one pass.
     exec(
         db,
@@ -397,15 +396,41 @@ async fn write_bills(
         vec![now.into()],
     )
     .await? as usize;
+    // New bills are written as they stand today: paid when the feed
+    // brings their payment, overdue when already past due, so no pass
+    // rewrites them afterwards.
+    let new_paid = "FROM import_bills s JOIN import_payments p \
+                    ON p.customer_number = s.customer_number AND p.billing_month = s.billing_month \
+                    WHERE s.bill_id IS NULL";
+    summary.payments_applied +=
+        scalar(db, &format!("SELECT COUNT(*) AS n {new_paid}"), vec![]).await? as usize;
     summary.bills_inserted = exec(
         db,
         "INSERT INTO bills (service_location_id, meter_reading_id, billing_month, period_start, \
          period_end, usage_m3, water_charge_yen, sewer_charge_yen, tax_yen, amount_yen, due_date, \
-         payment_status, payment_method, issued_at, as_of) \
+         payment_status, paid_on, payment_method, issued_at, as_of) \
          SELECT s.location_id, s.reading_id, s.billing_month, s.period_start, s.period_end, s.usage_m3, \
-         s.water_charge_yen, s.sewer_charge_yen, s.tax_yen, s.amount_yen, s.due_date, $1, \
-         s.payment_method, $2, $2 FROM import_bills s WHERE s.bill_id IS NULL ORDER BY s.line",
-        vec![PaymentStatus::Unpaid.to_value().into(), now.into()],
+         s.water_charge_yen, s.sewer_charge_yen, s.tax_yen, s.amount_yen, s.due_date, \
+         CASE WHEN p.line IS NOT NULL THEN $1 WHEN s.due_date < $2 THEN $3 ELSE $4 END, \
+         p.paid_on, CASE WHEN p.line IS NOT NULL THEN p.payment_method ELSE s.payment_method END, \
+         $5, $5 FROM import_bills s LEFT JOIN import_payments p \
+         ON p.customer_number = s.customer_number AND p.billing_month = s.billing_month \
+         WHERE s.bill_id IS NULL ORDER BY s.line",
+        vec![
+            PaymentStatus::Paid.to_value().into(),
+            today.into(),
+            PaymentStatus::Overdue.to_value().into(),
+            PaymentStatus::Unpaid.to_value().into(),
+            now.into(),
+        ],
+    )
+    .await? as usize;
+    summary.marked_overdue += scalar(
+        db,
+        "SELECT COUNT(*) AS n FROM import_bills s WHERE s.bill_id IS NULL AND s.due_date < $1 \
+         AND NOT EXISTS (SELECT 1 FROM import_payments p \
+         WHERE p.customer_number = s.customer_number AND p.billing_month = s.billing_month)",
+        vec![today.into()],
     )
     .await? as usize;
     if summary.bills_inserted > 0 {
@@ -461,7 +486,7 @@ async fn resolve_bills(db: &impl ConnectionTrait, problems: &mut Problems) -> Ap
 }
 
 /// Rewrites every line-item list the feed gives that differs from the one
-/// stored, and gives each new bill without items its two charges.
+/// stored.
 async fn write_line_items(db: &impl ConnectionTrait, summary: &mut Summary) -> AppResult<()> {
     let same_item = "i.bill_id = s.bill_id AND i.position = s.position \
                      AND i.label = s.label AND i.amount_yen = s.amount_yen";
@@ -494,22 +519,9 @@ async fn write_line_items(db: &impl ConnectionTrait, summary: &mut Summary) -> A
         )
         .await?;
     }
-    let without = "FROM import_bills s WHERE s.is_new = 1 \
-                   AND NOT EXISTS (SELECT 1 FROM import_line_items i WHERE i.bill_id = s.bill_id)";
-    let defaults = exec(
-        db,
-        &format!(
-            "INSERT INTO bill_line_items (bill_id, position, label, amount_yen) \
-             SELECT s.bill_id, 1, $1, s.water_charge_yen {without} \
-             UNION ALL SELECT s.bill_id, 2, $2, s.sewer_charge_yen {without}"
-        ),
-        vec![
-            LineKind::WaterTotal.label(Lang::Ja).into(),
-            LineKind::SewerTotal.label(Lang::Ja).into(),
-        ],
-    )
-    .await?;
-    summary.line_item_lists_written = (changed + defaults / 2) as usize;
+    // A bill without lines shows its water and sewerage totals, worked
+    // out when read (billing::tariff::printed_lines): nothing is stored.
+    summary.line_item_lists_written = changed as usize;
     Ok(())
 }
 

@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use sea_orm::sea_query::{Alias, Query};
-use sea_orm::{ActiveEnum, ConnectionTrait, DatabaseBackend, Statement, Value};
+use sea_orm::{ActiveEnum, ConnectionTrait, DatabaseBackend, FromQueryResult, Statement, Value};
 
 use super::parse::{self, Problems, Row, Table};
 use crate::error::AppResult;
@@ -199,6 +199,19 @@ pub fn statement(backend: DatabaseBackend, sql: &str, values: Vec<Value>) -> Sta
 pub async fn exec(db: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> AppResult<u64> {
     let stmt = statement(db.get_database_backend(), sql, values);
     Ok(db.execute_raw(stmt).await?.rows_affected())
+}
+
+/// Runs a query whose one row has a number `n`; returns it.
+pub async fn scalar(db: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> AppResult<i64> {
+    #[derive(FromQueryResult)]
+    struct N {
+        n: i64,
+    }
+    let stmt = statement(db.get_database_backend(), sql, values);
+    Ok(N::find_by_statement(stmt)
+        .one(db)
+        .await?
+        .map_or(0, |row| row.n))
 }
 
 /// Creates the staging tables (empty) in the current transaction.

@@ -2,10 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
+use reqwest::header::HeaderValue;
 use sea_orm::ConnectionTrait;
 use serde_json::json;
 
 use crate::helpers::{TestApp, assert_reads_as_japanese, operations, spawn_app};
+use crate::language::english;
 
 fn sample_feed() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feed")
@@ -258,6 +260,111 @@ async fn importing_the_same_feed_twice_changes_nothing() {
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM data_imports").await,
         updated
+    );
+}
+
+#[tokio::test]
+async fn new_bills_land_as_they_stand_and_a_bill_without_lines_shows_its_totals() {
+    let app = spawn_app().await;
+    let dir = scratch(&app, "as-they-stand", true);
+    // The billing system sends no lines for one bill.
+    let items = std::fs::read_to_string(dir.join("bill_line_items.csv")).expect("read");
+    let kept: Vec<&str> = items
+        .lines()
+        .filter(|l| !l.starts_with("3200000001,2026-11,"))
+        .collect();
+    assert_eq!(kept.len(), items.lines().count() - 6);
+    std::fs::write(dir.join("bill_line_items.csv"), kept.join("\n") + "\n").expect("write");
+
+    let run = app.tool(&["import", dir.to_str().expect("path")], "").await;
+    assert!(run.success, "{}", run.stderr);
+    // The September bills come with their payments; November's fell due
+    // on 2026-11-30 and are unpaid.
+    for expected in ["bills +6", "line item lists 5", "payments 3", "overdue 3"] {
+        assert!(run.stdout.contains(expected), "{expected}: {}", run.stdout);
+    }
+    let bills = |status: &str, month: &str| {
+        format!(
+            "SELECT COUNT(*) FROM bills b JOIN service_locations l ON l.id = b.service_location_id \
+             WHERE l.customer_number LIKE '32%' AND b.billing_month = '{month}' AND b.payment_status = '{status}'"
+        )
+    };
+    assert_eq!(app.scalar(&bills("paid", "2026-09")).await, 3);
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM bills b JOIN service_locations l ON l.id = b.service_location_id \
+                    WHERE l.customer_number = '3200000002' AND b.billing_month = '2026-09' \
+                    AND b.paid_on = '2026-09-30' AND b.payment_method = 'payment_slip'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(app.scalar(&bills("overdue", "2026-11")).await, 3);
+    let bill = "(SELECT b.id FROM bills b JOIN service_locations l ON l.id = b.service_location_id \
+                WHERE l.customer_number = '3200000001' AND b.billing_month = '2026-11')";
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM bill_line_items WHERE bill_id = {bill}"
+        ))
+        .await,
+        0,
+        "nothing stored for a bill without lines"
+    );
+
+    // The member sees the bill's water and sewerage totals, in their language.
+    let token = app.login_demo().await;
+    let added = app
+        .op(
+            &operations("account.graphql"),
+            "AddServiceLocation",
+            json!({ "portalCustomerNumber": "300000000111" }),
+            Some(&token),
+        )
+        .await;
+    let id = added.data()["addServiceLocation"]["serviceLocation"]["id"].clone();
+    let doc = operations("usage-and-bills.graphql");
+    let list = app
+        .op(
+            &doc,
+            "Bills",
+            json!({ "locationId": id, "first": 1 }),
+            Some(&token),
+        )
+        .await;
+    let node = list.data()["serviceLocation"]["bills"]["edges"][0]["node"].clone();
+    assert_eq!(node["billingMonth"], "2026-11");
+    assert_eq!(node["paymentStatus"], "OVERDUE");
+    let detail = app
+        .op(
+            &doc,
+            "BillDetail",
+            json!({ "id": node["id"] }),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(
+        detail.data()["bill"]["lineItems"],
+        json!([
+            { "label": "水道料金（税込）", "amountYen": 5293 },
+            { "label": "下水道使用料（税込）", "amountYen": 5566 },
+        ])
+    );
+    let mut headers = english();
+    headers.insert(
+        "authorization",
+        HeaderValue::from_str(&format!("Bearer {token}")).expect("header"),
+    );
+    let query = format!(
+        "{{ bill(id: {}) {{ lineItems {{ label amountYen }} }} }}",
+        node["id"]
+    );
+    let en = app.post(json!({ "query": query }), headers).await;
+    assert_eq!(
+        en.data()["bill"]["lineItems"],
+        json!([
+            { "label": "Water (tax included)", "amountYen": 5293 },
+            { "label": "Sewerage (tax included)", "amountYen": 5566 },
+        ])
     );
 }
 

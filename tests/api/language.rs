@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_reads_as_japanese, operations, spawn_app, spawn_app_with};
 
-fn english() -> HeaderMap {
+pub(crate) fn english() -> HeaderMap {
     let mut headers = HeaderMap::new();
     headers.insert(
         "accept-language",
