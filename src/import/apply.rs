@@ -16,6 +16,7 @@ use sea_orm::{
 
 use super::parse::{self, NoticeRow, Problems, RowError};
 use super::stage::{self, exec, scalar, statement};
+use super::bulk;
 use super::{Summary, notify};
 use crate::billing::alerts::{self, AlertRule};
 use crate::db::insert_chunked;
@@ -220,9 +221,11 @@ pub async fn apply(
     }
 
     let mut summary = Summary::default();
+    let keys = bulk::begin(db).await?;
     write_locations(db, now, &mut summary).await?;
     write_readings(db, &mut summary).await?;
     write_bills(db, now, &mut problems, &mut summary).await?;
+    bulk::end(db, keys).await?;
     if !problems.is_empty() {
         return Ok(Err(problems.into_sorted()));
     }
@@ -436,15 +439,21 @@ async fn write_bills(
     if summary.bills_inserted > 0 {
         stage::analyze(db, &["bills"]).await?;
     }
+    // In one pass: the new bills' ids, and which bills the alert rule
+    // judges again (every staged bill of a location with a changed bill).
     exec(
         db,
-        "UPDATE import_bills SET is_new = 1, bill_id = (SELECT b.id FROM bills b \
+        "UPDATE import_bills SET \
+         is_new = CASE WHEN bill_id IS NULL THEN 1 ELSE is_new END, \
+         bill_id = COALESCE(bill_id, (SELECT b.id FROM bills b \
          WHERE b.service_location_id = import_bills.location_id \
-         AND b.billing_month = import_bills.billing_month) WHERE bill_id IS NULL",
+         AND b.billing_month = import_bills.billing_month)), \
+         judge = 1 \
+         WHERE bill_id IS NULL OR location_id IN (SELECT location_id FROM import_bills WHERE changed = 1)",
         vec![],
     )
     .await?;
-    Ok(())
+    stage::index_bill_ids(db).await
 }
 
 /// Finds the bill of every line item and payment, or reports the ones
@@ -555,36 +564,34 @@ async fn mark_overdue(db: &impl ConnectionTrait) -> AppResult<usize> {
 }
 
 /// The next chunk of the feed's bills whose staged `flag` column is set,
-/// in id order after `after`: the ids by the staging table's index, then
-/// the bills by primary key (each chunk costs its own size).
+/// in id order after `after`, in one statement: the ids by the staging
+/// table's index, the bills by primary key (each chunk costs its own
+/// size).
 async fn bill_chunk(
     db: &impl ConnectionTrait,
     flag: &str,
     after: i64,
 ) -> AppResult<Vec<bill::Model>> {
-    #[derive(FromQueryResult)]
-    struct Id {
-        bill_id: i64,
-    }
-    let ids = Id::find_by_statement(statement(
-        db.get_database_backend(),
-        &format!(
-            "SELECT bill_id FROM import_bills WHERE {flag} = 1 AND bill_id > $1 \
-             ORDER BY bill_id LIMIT {CHUNK}"
-        ),
-        vec![after.into()],
-    ))
-    .all(db)
-    .await?;
-    if ids.is_empty() {
-        return Ok(vec![]);
-    }
-    let mut bills = bill::Entity::find()
-        .filter(bill::Column::Id.is_in(ids.into_iter().map(|i| i.bill_id)))
+    Ok(bill::Entity::find()
+        .from_raw_sql(statement(
+            db.get_database_backend(),
+            &format!(
+                "SELECT b.* FROM bills b JOIN (SELECT bill_id FROM import_bills \
+                 WHERE {flag} = 1 AND bill_id > $1 ORDER BY bill_id LIMIT {CHUNK}) s \
+                 ON s.bill_id = b.id ORDER BY b.id"
+            ),
+            vec![after.into()],
+        ))
         .all(db)
-        .await?;
-    bills.sort_by_key(|b| b.id);
-    Ok(bills)
+        .await?)
+}
+
+/// Sets a staged bill flag by `sql`, then gives the planner the new
+/// figures: the chunk walks over the flag are planned on them (planned
+/// with the flag still empty, each chunk was a scan of the whole table).
+async fn set_flag(db: &impl ConnectionTrait, sql: &str) -> AppResult<()> {
+    exec(db, sql, vec![]).await?;
+    stage::analyze(db, &["import_bills"]).await
 }
 
 /// The locations of the given bills, by id.
@@ -610,14 +617,8 @@ async fn flag_and_mail(
     now: DateTime<Utc>,
     summary: &mut Summary,
 ) -> AppResult<()> {
-    // Every staged bill of a location with a changed bill is judged.
-    exec(
-        db,
-        "UPDATE import_bills SET judge = 1 WHERE location_id IN \
-         (SELECT location_id FROM import_bills WHERE changed = 1)",
-        vec![],
-    )
-    .await?;
+    // The bills to judge were flagged with the new bills' ids
+    // (`write_bills`), and the table analysed since.
     let mut after = 0;
     loop {
         let chunk = bill_chunk(db, "judge", after).await?;
@@ -639,11 +640,10 @@ async fn flag_and_mail(
 /// Mails each new bill to its location's member, if they asked; returns
 /// how many were queued.
 async fn mail_new_bills(db: &impl ConnectionTrait) -> AppResult<usize> {
-    exec(
+    set_flag(
         db,
         "UPDATE import_bills SET mail = 1 WHERE is_new = 1 AND location_id IN \
          (SELECT id FROM service_locations WHERE member_id IS NOT NULL)",
-        vec![],
     )
     .await?;
     let (mut after, mut queued) = (0, 0);
