@@ -14,9 +14,9 @@ use sea_orm::{
     ActiveEnum, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, Set, Value,
 };
 
+use super::bulk;
 use super::parse::{self, NoticeRow, Problems, RowError};
 use super::stage::{self, exec, scalar, statement};
-use super::bulk;
 use super::{Summary, notify};
 use crate::billing::alerts::{self, AlertRule};
 use crate::db::insert_chunked;

@@ -6,7 +6,7 @@ use reqwest::header::HeaderValue;
 use sea_orm::ConnectionTrait;
 use serde_json::json;
 
-use crate::helpers::{TestApp, assert_reads_as_japanese, operations, spawn_app};
+use crate::helpers::{TestApp, assert_reads_as_japanese, operations, spawn_app, spawn_app_with};
 use crate::language::english;
 
 fn sample_feed() -> PathBuf {
@@ -366,6 +366,65 @@ async fn new_bills_land_as_they_stand_and_a_bill_without_lines_shows_its_totals(
             { "label": "Sewerage (tax included)", "amountYen": 5566 },
         ])
     );
+}
+
+/// The foreign keys of the tables a first load fills, as PostgreSQL
+/// prints them, with whether each is checked (empty on SQLite).
+async fn foreign_keys(app: &TestApp) -> Vec<String> {
+    if !crate::helpers::is_postgres() {
+        return vec![];
+    }
+    let rows = app
+        .db
+        .query_all_raw(sea_orm::Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT c.conrelid::regclass::text || ' ' || c.conname || ' ' || pg_get_constraintdef(c.oid) \
+             || ' ' || c.convalidated::text AS k FROM pg_constraint c WHERE c.contype = 'f' \
+             AND c.conrelid IN ('meter_readings'::regclass, 'bills'::regclass) ORDER BY 1",
+        ))
+        .await
+        .expect("constraints");
+    rows.iter()
+        .map(|r| r.try_get::<String>("", "k").expect("k"))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_first_load_keeps_every_foreign_key() {
+    let app = spawn_app_with(&[("PORTAL_DEMO_DATA", "false")]).await;
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM bills").await, 0);
+    let before = foreign_keys(&app).await;
+    if crate::helpers::is_postgres() {
+        assert_eq!(before.len(), 3, "{before:?}");
+    }
+    // More bills than stored: on PostgreSQL the keys are dropped for the
+    // import and added back, checked, before it commits.
+    let run = app
+        .tool(&["import", sample_feed().to_str().expect("path")], "")
+        .await;
+    assert!(run.success, "{}", run.stderr);
+    assert!(run.stdout.contains("bills +6"), "{}", run.stdout);
+    assert_eq!(foreign_keys(&app).await, before);
+    assert!(before.iter().all(|k| k.ends_with(" true")), "{before:?}");
+
+    // And they hold: a bill for no location is refused, a location's
+    // bills and readings go with it.
+    let orphan = app
+        .db
+        .execute_unprepared(
+            "INSERT INTO bills (service_location_id, billing_month, period_start, period_end, \
+             usage_m3, water_charge_yen, sewer_charge_yen, tax_yen, amount_yen, due_date, \
+             payment_status, issued_at) VALUES (999999, '2026-11', '2026-09-08', '2026-11-07', \
+             1, 1, 1, 0, 2, '2026-11-30', 'unpaid', '2026-11-08T00:00:00Z')",
+        )
+        .await;
+    assert!(orphan.is_err(), "a bill for no location was stored");
+    app.sql("DELETE FROM usage_alerts").await;
+    app.sql("DELETE FROM documents").await;
+    app.sql("DELETE FROM service_locations WHERE customer_number = '3200000003'")
+        .await;
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM bills").await, 4);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM meter_readings").await, 4);
 }
 
 /// The month two after `YYYY-MM`.
