@@ -27,6 +27,22 @@ fn scratch(app: &TestApp, name: &str, copy_sample: bool) -> PathBuf {
     dir
 }
 
+/// The demo member adds the sample feed's first location with the number
+/// on its slip; returns their token and the location.
+async fn add_feed_home(app: &TestApp) -> (String, serde_json::Value) {
+    let token = app.login_demo().await;
+    let added = app
+        .op(
+            &operations("account.graphql"),
+            "AddServiceLocation",
+            json!({ "portalCustomerNumber": "300000000111" }),
+            Some(&token),
+        )
+        .await;
+    let location = added.data()["addServiceLocation"]["serviceLocation"].clone();
+    (token, location)
+}
+
 async fn counts(app: &TestApp) -> Vec<i64> {
     let mut out = vec![];
     for table in [
@@ -66,16 +82,7 @@ async fn a_good_feed_lands_and_shows_on_the_member_pages() {
     assert!(!run.stdout.contains("warning"), "{}", run.stdout);
 
     // The member adds the new location with the number on its slip.
-    let token = app.login_demo().await;
-    let added = app
-        .op(
-            &operations("account.graphql"),
-            "AddServiceLocation",
-            json!({ "portalCustomerNumber": "300000000111" }),
-            Some(&token),
-        )
-        .await;
-    let location = added.data()["addServiceLocation"]["serviceLocation"].clone();
+    let (token, location) = add_feed_home(&app).await;
     assert_eq!(location["address"], "石川県金沢市兼六町1丁目2番3号");
     let id = location["id"].as_str().expect("id").to_string();
 
@@ -312,16 +319,8 @@ async fn new_bills_land_as_they_stand_and_a_bill_without_lines_shows_its_totals(
     );
 
     // The member sees the bill's water and sewerage totals, in their language.
-    let token = app.login_demo().await;
-    let added = app
-        .op(
-            &operations("account.graphql"),
-            "AddServiceLocation",
-            json!({ "portalCustomerNumber": "300000000111" }),
-            Some(&token),
-        )
-        .await;
-    let id = added.data()["addServiceLocation"]["serviceLocation"]["id"].clone();
+    let (token, location) = add_feed_home(&app).await;
+    let id = location["id"].clone();
     let doc = operations("usage-and-bills.graphql");
     let list = app
         .op(
