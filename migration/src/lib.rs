@@ -16,6 +16,7 @@ mod m20261203_000003_add_mail_member;
 mod m20261203_000004_add_search_columns;
 mod m20261203_000005_index_unpaid_bills;
 mod m20261204_000001_add_member_last_write;
+mod m20261207_000001_create_import_files;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000004_add_search_columns::Migration),
             Box::new(m20261203_000005_index_unpaid_bills::Migration),
             Box::new(m20261204_000001_add_member_last_write::Migration),
+            Box::new(m20261207_000001_create_import_files::Migration),
         ]
     }
 }

@@ -15,9 +15,10 @@ use sea_orm::{
 };
 
 use super::bulk;
+use super::files::Fingerprints;
 use super::parse::{self, NoticeRow, Problems, RowError};
 use super::stage::{self, exec, scalar, statement};
-use super::{Summary, notify};
+use super::{Imported, Summary, notify};
 use crate::billing::alerts::{self, AlertRule};
 use crate::db::insert_chunked;
 use crate::documents::storage::{self, NewDocument, Stored};
@@ -120,16 +121,16 @@ async fn check_duplicates(db: &impl ConnectionTrait, problems: &mut Problems) ->
     Ok(())
 }
 
-/// Line items given in the feed must add up to their bill (when the bill
-/// is in the feed too).
-async fn check_line_item_sums(db: &impl ConnectionTrait, problems: &mut Problems) -> AppResult<()> {
-    let sql = "SELECT MAX(i.line) AS line, i.customer_number AS a, i.billing_month AS b, \
-               CAST(SUM(i.amount_yen) AS BIGINT) AS n, MAX(b.amount_yen) AS m \
-               FROM import_line_items i JOIN import_bills b \
-               ON b.customer_number = i.customer_number AND b.billing_month = i.billing_month \
-               GROUP BY i.customer_number, i.billing_month \
-               HAVING SUM(i.amount_yen) <> MAX(b.amount_yen)";
-    check(db, problems, parse::LINE_ITEMS, "amount_yen", sql, |f| {
+/// Line items given in the feed must add up to their bill in the feed.
+/// A file skipped as unchanged (`files`) counts as given: its rows are
+/// the stored ones, so a bill or a list that comes against it is checked
+/// against what is stored.
+async fn check_line_item_sums(
+    db: &impl ConnectionTrait,
+    files: &Fingerprints,
+    problems: &mut Problems,
+) -> AppResult<()> {
+    let message = |f: &Found| {
         format!(
             "items of {} {} add up to {}, the bill says {}",
             f.a.as_deref().unwrap_or_default(),
@@ -137,8 +138,34 @@ async fn check_line_item_sums(db: &impl ConnectionTrait, problems: &mut Problems
             f.n.unwrap_or_default(),
             f.m.unwrap_or_default()
         )
-    })
-    .await
+    };
+    let sql = "SELECT MAX(i.line) AS line, i.customer_number AS a, i.billing_month AS b, \
+               CAST(SUM(i.amount_yen) AS BIGINT) AS n, MAX(b.amount_yen) AS m \
+               FROM import_line_items i JOIN import_bills b \
+               ON b.customer_number = i.customer_number AND b.billing_month = i.billing_month \
+               GROUP BY i.customer_number, i.billing_month \
+               HAVING SUM(i.amount_yen) <> MAX(b.amount_yen)";
+    check(db, problems, parse::LINE_ITEMS, "amount_yen", sql, message).await?;
+    if files.unchanged(parse::BILLS) {
+        let sql = "SELECT MAX(i.line) AS line, i.customer_number AS a, i.billing_month AS b, \
+                   CAST(SUM(i.amount_yen) AS BIGINT) AS n, MAX(sb.amount_yen) AS m \
+                   FROM import_line_items i JOIN service_locations l ON l.customer_number = i.customer_number \
+                   JOIN bills sb ON sb.service_location_id = l.id AND sb.billing_month = i.billing_month \
+                   GROUP BY i.customer_number, i.billing_month \
+                   HAVING SUM(i.amount_yen) <> MAX(sb.amount_yen)";
+        check(db, problems, parse::LINE_ITEMS, "amount_yen", sql, message).await?;
+    }
+    if files.unchanged(parse::LINE_ITEMS) {
+        let sql = "SELECT s.line, s.customer_number AS a, s.billing_month AS b, \
+                   CAST(SUM(i.amount_yen) AS BIGINT) AS n, MAX(s.amount_yen) AS m \
+                   FROM import_bills s JOIN service_locations l ON l.customer_number = s.customer_number \
+                   JOIN bills sb ON sb.service_location_id = l.id AND sb.billing_month = s.billing_month \
+                   JOIN bill_line_items i ON i.bill_id = sb.id \
+                   GROUP BY s.line, s.customer_number, s.billing_month \
+                   HAVING SUM(i.amount_yen) <> MAX(s.amount_yen)";
+        check(db, problems, parse::BILLS, "amount_yen", sql, message).await?;
+    }
+    Ok(())
 }
 
 /// Every row that names a customer number neither the feed nor the
@@ -202,15 +229,16 @@ pub async fn apply(
     dir: &Path,
     now: DateTime<Utc>,
     rule: &AlertRule,
-) -> AppResult<Result<Summary, Vec<RowError>>> {
+) -> AppResult<Result<Imported, Vec<RowError>>> {
     let mut problems = Problems::default();
+    let files = Fingerprints::read(db, dir).await?;
     stage::create(db).await?;
-    let notices = stage::feed(db, dir, &mut problems).await?;
+    let notices = stage::feed(db, dir, &files, &mut problems).await?;
     stage::index(db).await?;
 
     // The feed on its own: every row parsed, no key twice, sums agree.
     check_duplicates(db, &mut problems).await?;
-    check_line_item_sums(db, &mut problems).await?;
+    check_line_item_sums(db, &files, &mut problems).await?;
     if !problems.is_empty() {
         return Ok(Err(problems.into_sorted()));
     }
@@ -252,8 +280,12 @@ pub async fn apply(
         .await?;
     summary.mails_queued += notify::notices_published(db, &notices).await?;
 
+    files.record(db, now).await?;
     stage::drop(db).await?;
-    Ok(Ok(summary))
+    Ok(Ok(Imported {
+        summary,
+        unchanged_files: files.skipped(),
+    }))
 }
 
 /// Inserts the feed's new service locations and updates the changed ones.

@@ -8,6 +8,7 @@
 
 mod apply;
 mod bulk;
+mod files;
 pub mod notify;
 pub mod parse;
 mod stage;
@@ -73,6 +74,14 @@ impl std::fmt::Display for Summary {
     }
 }
 
+/// An applied feed: what it changed, and the files it did not compare
+/// again because the database holds them byte for byte.
+#[derive(Clone, Debug, Default)]
+pub struct Imported {
+    pub summary: Summary,
+    pub unchanged_files: Vec<&'static str>,
+}
+
 /// Why a feed was not imported.
 #[derive(Debug)]
 pub enum ImportError {
@@ -99,7 +108,7 @@ pub async fn import(
     db: &DatabaseConnection,
     dir: &Path,
     rule: &AlertRule,
-) -> Result<Summary, ImportError> {
+) -> Result<Imported, ImportError> {
     if !dir.is_dir() {
         return Err(ImportError::Rejected(vec![RowError {
             file: "-",
@@ -130,13 +139,14 @@ pub async fn import(
     }
     // One time for the run: the bills it writes are as of it.
     let now = crate::clock::now();
-    let summary = match apply::apply(&txn, dir, now, rule).await? {
-        Ok(summary) => summary,
+    let imported = match apply::apply(&txn, dir, now, rule).await? {
+        Ok(imported) => imported,
         Err(errors) => {
             txn.rollback().await?;
             return Err(ImportError::Rejected(errors));
         }
     };
+    let summary = &imported.summary;
     if summary.changed_anything() {
         data_import::ActiveModel {
             source: Set(dir.display().to_string()),
@@ -155,7 +165,7 @@ pub async fn import(
         db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
             .await?;
     }
-    Ok(summary)
+    Ok(imported)
 }
 
 /// The command-line entry: the text to print, or every problem found.
@@ -174,13 +184,33 @@ pub async fn run_cli(
             )
         })
         .collect();
+    let unchanged = |files: &[&str]| {
+        if files.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "\nunchanged since they were last imported, not compared again: {}",
+                files.join(", ")
+            )
+        }
+    };
     match import(db, dir, rule).await {
-        Ok(summary) if summary.changed_anything() => Ok(format!(
-            "{warnings}imported {} in {:.1} s: {summary}",
+        Ok(Imported {
+            summary,
+            unchanged_files,
+        }) if summary.changed_anything() => Ok(format!(
+            "{warnings}imported {} in {:.1} s: {summary}{}",
             dir.display(),
-            started.elapsed().as_secs_f64()
+            started.elapsed().as_secs_f64(),
+            unchanged(&unchanged_files)
         )),
-        Ok(_) => Ok(format!("{warnings}{}: no changes", dir.display())),
+        Ok(Imported {
+            unchanged_files, ..
+        }) => Ok(format!(
+            "{warnings}{}: no changes{}",
+            dir.display(),
+            unchanged(&unchanged_files)
+        )),
         Err(ImportError::Rejected(errors)) => Err(format!(
             "{warnings}{} not imported; nothing was written:\n{}",
             dir.display(),

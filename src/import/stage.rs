@@ -10,6 +10,7 @@ use std::path::Path;
 use sea_orm::sea_query::{Alias, Query};
 use sea_orm::{ActiveEnum, ConnectionTrait, DatabaseBackend, FromQueryResult, Statement, Value};
 
+use super::files::Fingerprints;
 use super::parse::{self, Problems, Row, Table};
 use crate::error::AppResult;
 
@@ -300,7 +301,8 @@ async fn insert(db: &impl ConnectionTrait, t: &Staging, rows: Vec<Vec<Value>>) -
     Ok(())
 }
 
-/// Reads a file of the feed batch by batch into its staging table: rows
+/// Reads a file of the feed batch by batch into its staging table (not
+/// at all when the database holds it already, byte for byte): rows
 /// that parse are staged (even after a bad one, so that the checks over
 /// the staged rows still report everything), bad ones go to `problems`.
 /// `each` gives a parsed row's staging values.
@@ -308,6 +310,7 @@ async fn insert(db: &impl ConnectionTrait, t: &Staging, rows: Vec<Vec<Value>>) -
 async fn load<T>(
     db: &impl ConnectionTrait,
     dir: &Path,
+    files: &Fingerprints,
     file: &'static str,
     columns: &[&str],
     t: &Staging,
@@ -315,6 +318,9 @@ async fn load<T>(
     mut parse: impl FnMut(&mut Row<'_>) -> Option<T>,
     mut each: impl FnMut(T) -> Vec<Value>,
 ) -> AppResult<()> {
+    if files.unchanged(file) {
+        return Ok(());
+    }
     let Some(mut table) = Table::open(dir, file, columns, problems) else {
         return Ok(());
     };
@@ -336,11 +342,13 @@ fn line(line: u64) -> Value {
 pub async fn feed(
     db: &impl ConnectionTrait,
     dir: &Path,
+    files: &Fingerprints,
     problems: &mut Problems,
 ) -> AppResult<Vec<parse::NoticeRow>> {
     load(
         db,
         dir,
+        files,
         parse::LOCATIONS,
         parse::LOCATIONS_COLUMNS,
         &LOCATIONS,
@@ -365,6 +373,7 @@ pub async fn feed(
     load(
         db,
         dir,
+        files,
         parse::READINGS,
         parse::READINGS_COLUMNS,
         &READINGS,
@@ -384,6 +393,7 @@ pub async fn feed(
     load(
         db,
         dir,
+        files,
         parse::BILLS,
         parse::BILLS_COLUMNS,
         &BILLS,
@@ -411,6 +421,7 @@ pub async fn feed(
     load(
         db,
         dir,
+        files,
         parse::LINE_ITEMS,
         parse::LINE_ITEMS_COLUMNS,
         &LINE_ITEMS,
@@ -431,6 +442,7 @@ pub async fn feed(
     load(
         db,
         dir,
+        files,
         parse::PAYMENTS,
         parse::PAYMENTS_COLUMNS,
         &PAYMENTS,
@@ -451,6 +463,7 @@ pub async fn feed(
     load(
         db,
         dir,
+        files,
         parse::NOTICES,
         parse::NOTICES_COLUMNS,
         &NOTICES,
@@ -470,6 +483,7 @@ pub async fn feed(
     load(
         db,
         dir,
+        files,
         parse::DOCUMENTS,
         parse::DOCUMENTS_COLUMNS,
         &DOCUMENTS,

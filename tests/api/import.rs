@@ -367,6 +367,89 @@ async fn new_bills_land_as_they_stand_and_a_bill_without_lines_shows_its_totals(
     );
 }
 
+#[tokio::test]
+async fn files_sent_again_unchanged_are_not_compared_again() {
+    let app = spawn_app().await;
+    let dir = scratch(&app, "resent", true);
+    let path = dir.to_str().expect("path").to_string();
+    let first = app.tool(&["import", &path], "").await;
+    assert!(first.success, "{}", first.stderr);
+    assert!(!first.stdout.contains("not compared"), "{}", first.stdout);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM import_files").await, 5);
+
+    let all = "not compared again: service_locations.csv, meter_readings.csv, bills.csv, \
+               bill_line_items.csv, payments.csv";
+    let again = app.tool(&["import", &path], "").await;
+    assert!(again.success, "{}", again.stderr);
+    assert!(again.stdout.contains("no changes"), "{}", again.stdout);
+    assert!(again.stdout.contains(all), "{}", again.stdout);
+
+    let rewrite = |file: &str, from: &str, to: &str| {
+        let text = std::fs::read_to_string(dir.join(file)).expect("read");
+        assert!(text.contains(from), "{file}: {from}");
+        std::fs::write(dir.join(file), text.replacen(from, to, 1)).expect("write");
+    };
+    // A payment recorded another day: only payments.csv is read.
+    rewrite(
+        "payments.csv",
+        "3200000002,2026-09,2026-09-30",
+        "3200000002,2026-09,2026-09-29",
+    );
+    let paid = app.tool(&["import", &path], "").await;
+    assert!(paid.success, "{}", paid.stderr);
+    assert!(paid.stdout.contains("payments 1"), "{}", paid.stdout);
+    assert!(
+        paid.stdout.contains(
+            "not compared again: service_locations.csv, meter_readings.csv, bills.csv, bill_line_items.csv"
+        ) && !paid.stdout.contains("payments.csv"),
+        "{}",
+        paid.stdout
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM bills b JOIN service_locations l ON l.id = b.service_location_id \
+                    WHERE l.customer_number = '3200000002' AND b.billing_month = '2026-09' AND b.paid_on = '2026-09-29'")
+            .await,
+        1
+    );
+
+    // A bill corrected against the line items already stored is checked
+    // against them, and refused whole.
+    let before = counts(&app).await;
+    rewrite(
+        "bills.csv",
+        "3200000001,2026-09,2026-07-08,2026-09-07,2026-09-08,36,4655,4945,872,9600,",
+        "3200000001,2026-09,2026-07-08,2026-09-07,2026-09-08,36,4656,4945,872,9601,",
+    );
+    let refused = refused(&app, &dir).await;
+    assert!(
+        refused.contains("bills.csv:2: amount_yen: items of 3200000001 2026-09 add up to 9600, the bill says 9601"),
+        "{refused}"
+    );
+    assert_eq!(counts(&app).await, before);
+    // With its lines corrected too, both files are read and written.
+    rewrite(
+        "bill_line_items.csv",
+        "3200000001,2026-09,1,水道料金 基本料金,2000",
+        "3200000001,2026-09,1,水道料金 基本料金,2001",
+    );
+    let corrected = app.tool(&["import", &path], "").await;
+    assert!(corrected.success, "{}", corrected.stderr);
+    for expected in ["bills +0 ~1", "line item lists 1"] {
+        assert!(
+            corrected.stdout.contains(expected),
+            "{expected}: {}",
+            corrected.stdout
+        );
+    }
+    assert_eq!(
+        app.scalar("SELECT CAST(SUM(i.amount_yen) AS BIGINT) FROM bill_line_items i JOIN bills b ON b.id = i.bill_id \
+                    JOIN service_locations l ON l.id = b.service_location_id \
+                    WHERE l.customer_number = '3200000001' AND b.billing_month = '2026-09' AND b.amount_yen = 9601")
+            .await,
+        9601
+    );
+}
+
 /// The foreign keys of the tables a first load fills, as PostgreSQL
 /// prints them, with whether each is checked (empty on SQLite).
 async fn foreign_keys(app: &TestApp) -> Vec<String> {
