@@ -102,25 +102,20 @@ pub async fn usage_history(
             max: MAX_HISTORY_MONTHS as u32,
         }));
     }
-    let latest: Option<String> = bill::Entity::find()
-        .select_only()
-        .column(bill::Column::BillingMonth)
+    // At most one bill a month: the newest `months` bills cover the
+    // window, whatever the reading cycle; one statement reads them.
+    let mut newest = bill::Entity::find()
         .filter(bill::Column::ServiceLocationId.eq(location_id))
         .order_by_desc(bill::Column::BillingMonth)
-        .limit(1)
-        .into_tuple()
-        .one(db)
+        .limit(months as u64)
+        .all(db)
         .await?;
-    let Some(latest) = latest.as_deref().and_then(month_index) else {
+    let Some(latest) = newest.first().and_then(|b| month_index(&b.billing_month)) else {
         return Ok(vec![]);
     };
-    let first_month = month_from_index(latest - months + 1);
-    Ok(bill::Entity::find()
-        .filter(bill::Column::ServiceLocationId.eq(location_id))
-        .filter(bill::Column::BillingMonth.gte(first_month))
-        .order_by_asc(bill::Column::BillingMonth)
-        .all(db)
-        .await?)
+    newest.retain(|b| month_index(&b.billing_month).is_some_and(|i| i > latest - months));
+    newest.reverse();
+    Ok(newest)
 }
 
 /// The same billing period a year earlier: `2026-11` → `2025-11`.

@@ -84,6 +84,30 @@ async fn the_usage_graph_covers_24_months_oldest_first() {
 }
 
 #[tokio::test]
+async fn the_usage_graph_reads_its_bills_in_one_statement() {
+    let app = spawn_app().await;
+    let (token, home) = demo_home(&app).await;
+    let doc = operations("usage-and-bills.graphql");
+    let vars = json!({ "locationId": home, "months": 24 });
+    app.op(&doc, "UsageGraph", vars.clone(), Some(&token)).await;
+    // Two seconds on, the request always records the session's last use.
+    app.clock.advance(chrono::Duration::seconds(2));
+    let before = app.statements().await;
+    let res = app.op(&doc, "UsageGraph", vars, Some(&token)).await;
+    let used = app.statements().await - before;
+    assert_eq!(
+        res.data()["serviceLocation"]["usageHistory"]
+            .as_array()
+            .map(Vec::len),
+        Some(12)
+    );
+    // The session, its last-use touch, the location (whose it is), its
+    // bills: 4. It was 5 while the window's latest month was a statement
+    // of its own.
+    assert_eq!(used, 4, "a usage graph takes {used} statements");
+}
+
+#[tokio::test]
 async fn paging_through_bills_visits_every_bill_exactly_once() {
     let app = spawn_app().await;
     let (token, home) = demo_home(&app).await;
