@@ -17,6 +17,7 @@ mod m20261203_000004_add_search_columns;
 mod m20261203_000005_index_unpaid_bills;
 mod m20261204_000001_add_member_last_write;
 mod m20261207_000001_create_import_files;
+mod m20261207_000002_drop_stored_bill_totals;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000005_index_unpaid_bills::Migration),
             Box::new(m20261204_000001_add_member_last_write::Migration),
             Box::new(m20261207_000001_create_import_files::Migration),
+            Box::new(m20261207_000002_drop_stored_bill_totals::Migration),
         ]
     }
 }

@@ -17,7 +17,7 @@ use sea_orm::{
 use super::bulk;
 use super::files::Fingerprints;
 use super::parse::{self, NoticeRow, Problems, RowError};
-use super::stage::{self, exec, scalar, statement};
+use super::stage::{self, exec, statement};
 use super::{Imported, Summary, notify};
 use crate::billing::alerts::{self, AlertRule};
 use crate::db::insert_chunked;
@@ -121,15 +121,11 @@ async fn check_duplicates(db: &impl ConnectionTrait, problems: &mut Problems) ->
     Ok(())
 }
 
-/// Line items given in the feed must add up to their bill in the feed.
-/// A file skipped as unchanged (`files`) counts as given: its rows are
-/// the stored ones, so a bill or a list that comes against it is checked
-/// against what is stored.
-async fn check_line_item_sums(
-    db: &impl ConnectionTrait,
-    files: &Fingerprints,
-    problems: &mut Problems,
-) -> AppResult<()> {
+/// Line items given in the feed must add up to their bill, the feed's or
+/// else the one stored; a bill the feed changes without giving its lines
+/// must still add up to the lines stored for it (a bill with no lines
+/// stored shows its totals, worked out when read).
+async fn check_line_item_sums(db: &impl ConnectionTrait, problems: &mut Problems) -> AppResult<()> {
     let message = |f: &Found| {
         format!(
             "items of {} {} add up to {}, the bill says {}",
@@ -139,33 +135,33 @@ async fn check_line_item_sums(
             f.m.unwrap_or_default()
         )
     };
-    let sql = "SELECT MAX(i.line) AS line, i.customer_number AS a, i.billing_month AS b, \
-               CAST(SUM(i.amount_yen) AS BIGINT) AS n, MAX(b.amount_yen) AS m \
-               FROM import_line_items i JOIN import_bills b \
-               ON b.customer_number = i.customer_number AND b.billing_month = i.billing_month \
-               GROUP BY i.customer_number, i.billing_month \
-               HAVING SUM(i.amount_yen) <> MAX(b.amount_yen)";
-    check(db, problems, parse::LINE_ITEMS, "amount_yen", sql, message).await?;
-    if files.unchanged(parse::BILLS) {
-        let sql = "SELECT MAX(i.line) AS line, i.customer_number AS a, i.billing_month AS b, \
-                   CAST(SUM(i.amount_yen) AS BIGINT) AS n, MAX(sb.amount_yen) AS m \
-                   FROM import_line_items i JOIN service_locations l ON l.customer_number = i.customer_number \
-                   JOIN bills sb ON sb.service_location_id = l.id AND sb.billing_month = i.billing_month \
-                   GROUP BY i.customer_number, i.billing_month \
-                   HAVING SUM(i.amount_yen) <> MAX(sb.amount_yen)";
-        check(db, problems, parse::LINE_ITEMS, "amount_yen", sql, message).await?;
-    }
-    if files.unchanged(parse::LINE_ITEMS) {
-        let sql = "SELECT s.line, s.customer_number AS a, s.billing_month AS b, \
-                   CAST(SUM(i.amount_yen) AS BIGINT) AS n, MAX(s.amount_yen) AS m \
-                   FROM import_bills s JOIN service_locations l ON l.customer_number = s.customer_number \
-                   JOIN bills sb ON sb.service_location_id = l.id AND sb.billing_month = s.billing_month \
-                   JOIN bill_line_items i ON i.bill_id = sb.id \
-                   GROUP BY s.line, s.customer_number, s.billing_month \
-                   HAVING SUM(i.amount_yen) <> MAX(s.amount_yen)";
-        check(db, problems, parse::BILLS, "amount_yen", sql, message).await?;
-    }
-    Ok(())
+    let given = "SELECT MAX(i.line) AS line, i.customer_number AS a, i.billing_month AS b, \
+                 CAST(SUM(i.amount_yen) AS BIGINT) AS n, MAX(COALESCE(b.amount_yen, sb.amount_yen)) AS m \
+                 FROM import_line_items i LEFT JOIN import_bills b \
+                 ON b.customer_number = i.customer_number AND b.billing_month = i.billing_month \
+                 LEFT JOIN service_locations l ON l.customer_number = i.customer_number \
+                 LEFT JOIN bills sb ON sb.service_location_id = l.id AND sb.billing_month = i.billing_month \
+                 GROUP BY i.customer_number, i.billing_month \
+                 HAVING SUM(i.amount_yen) <> MAX(COALESCE(b.amount_yen, sb.amount_yen))";
+    check(
+        db,
+        problems,
+        parse::LINE_ITEMS,
+        "amount_yen",
+        given,
+        message,
+    )
+    .await?;
+    let stored = "SELECT s.line, s.customer_number AS a, s.billing_month AS b, \
+                  CAST(SUM(i.amount_yen) AS BIGINT) AS n, MAX(s.amount_yen) AS m \
+                  FROM import_bills s JOIN service_locations l ON l.customer_number = s.customer_number \
+                  JOIN bills sb ON sb.service_location_id = l.id AND sb.billing_month = s.billing_month \
+                  JOIN bill_line_items i ON i.bill_id = sb.id \
+                  WHERE sb.amount_yen <> s.amount_yen AND NOT EXISTS (SELECT 1 FROM import_line_items x \
+                  WHERE x.customer_number = s.customer_number AND x.billing_month = s.billing_month) \
+                  GROUP BY s.line, s.customer_number, s.billing_month \
+                  HAVING SUM(i.amount_yen) <> MAX(s.amount_yen)";
+    check(db, problems, parse::BILLS, "amount_yen", stored, message).await
 }
 
 /// Every row that names a customer number neither the feed nor the
@@ -238,7 +234,7 @@ pub async fn apply(
 
     // The feed on its own: every row parsed, no key twice, sums agree.
     check_duplicates(db, &mut problems).await?;
-    check_line_item_sums(db, &files, &mut problems).await?;
+    check_line_item_sums(db, &mut problems).await?;
     if !problems.is_empty() {
         return Ok(Err(problems.into_sorted()));
     }
@@ -250,6 +246,7 @@ pub async fn apply(
 
     let mut summary = Summary::default();
     let keys = bulk::begin(db).await?;
+    let first_load = keys.any();
     write_locations(db, now, &mut summary).await?;
     write_readings(db, &mut summary).await?;
     write_bills(db, now, &mut problems, &mut summary).await?;
@@ -285,6 +282,7 @@ pub async fn apply(
     Ok(Ok(Imported {
         summary,
         unchanged_files: files.skipped(),
+        first_load,
     }))
 }
 
@@ -434,11 +432,6 @@ async fn write_bills(
     // New bills are written as they stand today: paid when the feed
     // brings their payment, overdue when already past due, so no pass
     // rewrites them afterwards.
-    let new_paid = "FROM import_bills s JOIN import_payments p \
-                    ON p.customer_number = s.customer_number AND p.billing_month = s.billing_month \
-                    WHERE s.bill_id IS NULL";
-    summary.payments_applied +=
-        scalar(db, &format!("SELECT COUNT(*) AS n {new_paid}"), vec![]).await? as usize;
     summary.bills_inserted = exec(
         db,
         "INSERT INTO bills (service_location_id, meter_reading_id, billing_month, period_start, \
@@ -460,14 +453,6 @@ async fn write_bills(
         ],
     )
     .await? as usize;
-    summary.marked_overdue += scalar(
-        db,
-        "SELECT COUNT(*) AS n FROM import_bills s WHERE s.bill_id IS NULL AND s.due_date < $1 \
-         AND NOT EXISTS (SELECT 1 FROM import_payments p \
-         WHERE p.customer_number = s.customer_number AND p.billing_month = s.billing_month)",
-        vec![today.into()],
-    )
-    .await? as usize;
     if summary.bills_inserted > 0 {
         stage::analyze(db, &["bills"]).await?;
     }
@@ -485,7 +470,30 @@ async fn write_bills(
         vec![],
     )
     .await?;
-    stage::index_bill_ids(db).await
+    stage::index_bill_ids(db).await?;
+    // What the new bills were written as, for the summary.
+    #[derive(FromQueryResult)]
+    struct Written {
+        paid: i64,
+        overdue: i64,
+    }
+    let written = Written::find_by_statement(statement(
+        db.get_database_backend(),
+        "SELECT CAST(COALESCE(SUM(CASE WHEN b.payment_status = $1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS paid, \
+         CAST(COALESCE(SUM(CASE WHEN b.payment_status = $2 THEN 1 ELSE 0 END), 0) AS BIGINT) AS overdue \
+         FROM import_bills s JOIN bills b ON b.id = s.bill_id WHERE s.is_new = 1",
+        vec![
+            PaymentStatus::Paid.to_value().into(),
+            PaymentStatus::Overdue.to_value().into(),
+        ],
+    ))
+    .one(db)
+    .await?;
+    if let Some(written) = written {
+        summary.payments_applied += written.paid as usize;
+        summary.marked_overdue += written.overdue as usize;
+    }
+    Ok(())
 }
 
 /// Finds the bill of every line item and payment, or reports the ones

@@ -80,6 +80,9 @@ impl std::fmt::Display for Summary {
 pub struct Imported {
     pub summary: Summary,
     pub unchanged_files: Vec<&'static str>,
+    /// The city's first load on PostgreSQL: foreign keys checked once, at
+    /// the end (`bulk`).
+    pub first_load: bool,
 }
 
 /// Why a feed was not imported.
@@ -198,10 +201,16 @@ pub async fn run_cli(
         Ok(Imported {
             summary,
             unchanged_files,
+            first_load,
         }) if summary.changed_anything() => Ok(format!(
-            "{warnings}imported {} in {:.1} s: {summary}{}",
+            "{warnings}imported {} in {:.1} s: {summary}{}{}",
             dir.display(),
             started.elapsed().as_secs_f64(),
+            if first_load {
+                "\nfirst load: the foreign keys of meter_readings and bills were checked once, at the end"
+            } else {
+                ""
+            },
             unchanged(&unchanged_files)
         )),
         Ok(Imported {
