@@ -57,6 +57,13 @@ impl AlertRule {
         Ok(())
     }
 
+    /// The bills a location needs before one of them can be flagged: the
+    /// bill itself and `min_periods` earlier ones (last year's among
+    /// them, since it is required and recent enough to count).
+    pub fn bills_needed(&self) -> usize {
+        self.min_periods + 1
+    }
+
     /// The figures that flag `usage`, if they do. `recent` are the usages
     /// of the periods before it, newest first.
     pub fn assess(&self, usage: i32, last_year: Option<i32>, recent: &[i32]) -> Option<Figures> {
@@ -220,6 +227,16 @@ mod tests {
                 .map(|f| f.typical_high),
             Some(40)
         );
+    }
+
+    #[test]
+    fn a_location_needs_bills_needed_bills_before_one_is_flagged() {
+        // The import walks only locations with this many bills: fewer
+        // must never flag.
+        let rule = AlertRule::default();
+        let earlier = vec![40; rule.bills_needed() - 1];
+        assert!(rule.assess(95, Some(40), &earlier).is_some());
+        assert!(rule.assess(95, Some(40), &earlier[1..]).is_none());
     }
 
     #[test]

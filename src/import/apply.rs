@@ -612,12 +612,18 @@ async fn bill_chunk(
     flag: &str,
     after: i64,
 ) -> AppResult<Vec<bill::Model>> {
+    // Judged only where the rule can flag anything (`import_judged`).
+    let judged = if flag == "judge" {
+        "AND location_id IN (SELECT location_id FROM import_judged)"
+    } else {
+        ""
+    };
     Ok(bill::Entity::find()
         .from_raw_sql(statement(
             db.get_database_backend(),
             &format!(
                 "SELECT b.* FROM bills b JOIN (SELECT bill_id FROM import_bills \
-                 WHERE {flag} = 1 AND bill_id > $1 ORDER BY bill_id LIMIT {CHUNK}) s \
+                 WHERE {flag} = 1 AND bill_id > $1 {judged} ORDER BY bill_id LIMIT {CHUNK}) s \
                  ON s.bill_id = b.id ORDER BY b.id"
             ),
             vec![after.into()],
@@ -658,7 +664,18 @@ async fn flag_and_mail(
     summary: &mut Summary,
 ) -> AppResult<()> {
     // The bills to judge were flagged with the new bills' ids
-    // (`write_bills`), and the table analysed since.
+    // (`write_bills`), and the table analysed since. A location with
+    // fewer bills than the rule needs to flag one is not walked: a first
+    // load of a couple of months has none to walk.
+    exec(
+        db,
+        "INSERT INTO import_judged (location_id) SELECT b.service_location_id FROM bills b \
+         WHERE b.service_location_id IN (SELECT location_id FROM import_bills WHERE judge = 1) \
+         GROUP BY b.service_location_id HAVING COUNT(*) >= $1",
+        vec![(rule.bills_needed() as i64).into()],
+    )
+    .await?;
+    stage::analyze(db, &["import_judged"]).await?;
     let mut after = 0;
     loop {
         let chunk = bill_chunk(db, "judge", after).await?;

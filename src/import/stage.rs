@@ -173,7 +173,16 @@ const LISTS: Staging = Staging {
     indexes: &[],
 };
 
-const ALL: [&Staging; 8] = [
+/// The locations whose bills the alert rule judges: those with enough
+/// bills for it to flag one.
+const JUDGED: Staging = Staging {
+    name: "import_judged",
+    filled: &[("location_id", Ty::Int)],
+    resolved: &[],
+    indexes: &["location_id"],
+};
+
+const ALL: [&Staging; 9] = [
     &LOCATIONS,
     &READINGS,
     &BILLS,
@@ -182,6 +191,7 @@ const ALL: [&Staging; 8] = [
     &NOTICES,
     &DOCUMENTS,
     &LISTS,
+    &JUDGED,
 ];
 
 /// A statement with `$1`-style parameters, for either engine (SQLite
