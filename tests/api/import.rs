@@ -43,6 +43,13 @@ async fn add_feed_home(app: &TestApp) -> (String, serde_json::Value) {
     (token, location)
 }
 
+/// Replaces the first `from` in a feed file with `to` (it must be there).
+fn rewrite_once(dir: &Path, file: &str, from: &str, to: &str) {
+    let text = std::fs::read_to_string(dir.join(file)).expect("read");
+    assert!(text.contains(from), "{file}: {from}");
+    std::fs::write(dir.join(file), text.replacen(from, to, 1)).expect("write");
+}
+
 async fn counts(app: &TestApp) -> Vec<i64> {
     let mut out = vec![];
     for table in [
@@ -389,11 +396,7 @@ async fn files_sent_again_unchanged_are_not_compared_again() {
     assert!(again.stdout.contains("no changes"), "{}", again.stdout);
     assert!(again.stdout.contains(all), "{}", again.stdout);
 
-    let rewrite = |file: &str, from: &str, to: &str| {
-        let text = std::fs::read_to_string(dir.join(file)).expect("read");
-        assert!(text.contains(from), "{file}: {from}");
-        std::fs::write(dir.join(file), text.replacen(from, to, 1)).expect("write");
-    };
+    let rewrite = |file: &str, from: &str, to: &str| rewrite_once(&dir, file, from, to);
     // A payment recorded another day: only payments.csv is read.
     rewrite(
         "payments.csv",
@@ -807,11 +810,7 @@ async fn a_corrected_feed_rewrites_only_what_changed() {
 
     // The billing system renames one item, moves a holder, reads a meter
     // again and records the second location's payment another day.
-    let rewrite = |file: &str, from: &str, to: &str| {
-        let text = std::fs::read_to_string(dir.join(file)).expect("read");
-        assert!(text.contains(from), "{file}: {from}");
-        std::fs::write(dir.join(file), text.replacen(from, to, 1)).expect("write");
-    };
+    let rewrite = |file: &str, from: &str, to: &str| rewrite_once(&dir, file, from, to);
     rewrite(
         "bill_line_items.csv",
         "水道料金 基本料金",
