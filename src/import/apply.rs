@@ -277,6 +277,10 @@ pub async fn apply(
         .await?;
     summary.mails_queued += notify::notices_published(db, &notices).await?;
 
+    let changed = files.changed_since(dir);
+    if !changed.is_empty() {
+        return Ok(Err(changed));
+    }
     files.record(db, now).await?;
     stage::drop(db).await?;
     Ok(Ok(Imported {

@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use sha2::{Digest, Sha256};
 
-use super::parse;
+use super::parse::{self, RowError};
 use super::stage::{exec, statement};
 use crate::error::AppResult;
 
@@ -51,6 +51,14 @@ fn sha256(path: &Path) -> Option<String> {
     }
 }
 
+/// The fingerprints of the skippable files present in `dir`.
+fn hash_files(dir: &Path) -> Vec<(&'static str, String)> {
+    SKIPPABLE
+        .iter()
+        .filter_map(|name| Some((*name, sha256(&dir.join(name))?)))
+        .collect()
+}
+
 impl Fingerprints {
     /// Reads the fingerprints of the feed in `dir` and of the files as
     /// last applied.
@@ -60,10 +68,7 @@ impl Fingerprints {
             name: String,
             sha256: String,
         }
-        let current = SKIPPABLE
-            .iter()
-            .filter_map(|name| Some((*name, sha256(&dir.join(name))?)))
-            .collect();
+        let current = hash_files(dir);
         let stored = Stored::find_by_statement(statement(
             db.get_database_backend(),
             "SELECT name, sha256 FROM import_files",
@@ -93,6 +98,26 @@ impl Fingerprints {
             .collect()
     }
 
+    /// The files read that changed in `dir` since their fingerprints were
+    /// taken (while the import read them): what was applied may not be
+    /// what would be recorded, so the import is refused whole.
+    pub fn changed_since(&self, dir: &Path) -> Vec<RowError> {
+        // A skipped file was not read: nothing of it was applied, and
+        // its fingerprint is not recorded again.
+        self.current
+            .iter()
+            .filter(|(name, sha)| {
+                !self.unchanged(name) && sha256(&dir.join(name)).as_ref() != Some(sha)
+            })
+            .map(|(name, _)| RowError {
+                file: name,
+                line: 0,
+                field: "-".into(),
+                message: "changed while it was being imported; import it again".into(),
+            })
+            .collect()
+    }
+
     /// Records the feed's files as applied (in the import's transaction).
     pub async fn record(&self, db: &impl ConnectionTrait, now: DateTime<Utc>) -> AppResult<()> {
         for (name, sha) in &self.current {
@@ -108,5 +133,28 @@ impl Fingerprints {
             .await?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_changed_while_it_was_read_is_named() {
+        let dir = std::env::temp_dir().join(format!("water-portal-files-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        std::fs::write(dir.join(parse::BILLS), "customer_number\n1\n").expect("write");
+        std::fs::write(dir.join(parse::PAYMENTS), "customer_number\n1\n").expect("write");
+        let files = Fingerprints {
+            current: hash_files(&dir),
+            stored: HashMap::new(),
+        };
+        assert!(files.changed_since(&dir).is_empty());
+        std::fs::write(dir.join(parse::BILLS), "customer_number\n2\n").expect("write");
+        let changed = files.changed_since(&dir);
+        std::fs::remove_dir_all(&dir).expect("clean up");
+        assert_eq!(changed.len(), 1);
+        assert_eq!(changed[0].file, parse::BILLS);
     }
 }
