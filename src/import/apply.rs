@@ -607,27 +607,20 @@ async fn mark_overdue(db: &impl ConnectionTrait) -> AppResult<usize> {
     Ok(overdue.rows_affected as usize)
 }
 
-/// The next chunk of the feed's bills whose staged `flag` column is set,
-/// in id order after `after`, in one statement: the ids by the staging
-/// table's index, the bills by primary key (each chunk costs its own
-/// size).
+/// The next chunk of the feed's staged bills that meet `condition`, in id
+/// order after `after`, in one statement: the ids by the staging table's
+/// index, the bills by primary key (each chunk costs its own size).
 async fn bill_chunk(
     db: &impl ConnectionTrait,
-    flag: &str,
+    condition: &str,
     after: i64,
 ) -> AppResult<Vec<bill::Model>> {
-    // Judged only where the rule can flag anything (`import_judged`).
-    let judged = if flag == "judge" {
-        "AND location_id IN (SELECT location_id FROM import_judged)"
-    } else {
-        ""
-    };
     Ok(bill::Entity::find()
         .from_raw_sql(statement(
             db.get_database_backend(),
             &format!(
                 "SELECT b.* FROM bills b JOIN (SELECT bill_id FROM import_bills \
-                 WHERE {flag} = 1 AND bill_id > $1 {judged} ORDER BY bill_id LIMIT {CHUNK}) s \
+                 WHERE {condition} AND bill_id > $1 ORDER BY bill_id LIMIT {CHUNK}) s \
                  ON s.bill_id = b.id ORDER BY b.id"
             ),
             vec![after.into()],
@@ -682,7 +675,12 @@ async fn flag_and_mail(
     stage::analyze(db, &["import_judged"]).await?;
     let mut after = 0;
     loop {
-        let chunk = bill_chunk(db, "judge", after).await?;
+        let chunk = bill_chunk(
+            db,
+            "judge = 1 AND location_id IN (SELECT location_id FROM import_judged)",
+            after,
+        )
+        .await?;
         let Some(last) = chunk.last() else {
             return Ok(());
         };
@@ -709,7 +707,7 @@ async fn mail_new_bills(db: &impl ConnectionTrait) -> AppResult<usize> {
     .await?;
     let (mut after, mut queued) = (0, 0);
     loop {
-        let chunk = bill_chunk(db, "mail", after).await?;
+        let chunk = bill_chunk(db, "mail = 1", after).await?;
         let Some(last) = chunk.last() else {
             return Ok(queued);
         };

@@ -9,7 +9,6 @@
 //! own) are always read.
 
 use std::collections::HashMap;
-use std::io::Read;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -41,14 +40,8 @@ pub struct Fingerprints {
 fn sha256(path: &Path) -> Option<String> {
     let mut file = std::fs::File::open(path).ok()?;
     let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = file.read(&mut buf).ok()?;
-        if n == 0 {
-            return Some(hex::encode(hasher.finalize()));
-        }
-        hasher.update(&buf[..n]);
-    }
+    std::io::copy(&mut file, &mut hasher).ok()?;
+    Some(hex::encode(hasher.finalize()))
 }
 
 /// The fingerprints of the skippable files present in `dir`.
